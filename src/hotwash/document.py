@@ -77,6 +77,21 @@ class Document:
     raw: Any = None
     lines: dict[FieldPath, int] = field(default_factory=dict)
     digest: str | None = None
+    texts: dict[FieldPath, str] = field(default_factory=dict)
+    """Original text of values the model normalised (times as written), by field path.
+    The Markdown importer fills it; for YAML it is read from ``raw``."""
+
+    def original(self, path: FieldPath) -> str | None:
+        """The value at ``path`` exactly as the person wrote it (e.g. a time with its offset)."""
+        if path in self.texts:
+            return self.texts[path]
+        node = self.raw
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return None if node is None or isinstance(node, dict | list) else str(node)
 
     def locate(self, path: FieldPath | str = ()) -> Location:
         """The file and line of a field path such as ``("action_items", 2, "owner")``."""

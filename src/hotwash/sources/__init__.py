@@ -1,0 +1,26 @@
+"""Sources of evidence, one module per kind, registered by name.
+
+Built-in modules are imported on first use; third-party sources register through the
+``hotwash.sources`` entry-point group exactly like the built-ins.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import entry_points
+
+#: Built-in source modules; each registers its classes on import.
+BUILTIN_MODULES: tuple[str, ...] = ()
+
+_loaded = False
+
+
+def load_builtin_sources() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILTIN_MODULES:
+        import_module(module)
+    for entry in entry_points(group="hotwash.sources"):
+        entry.load()
