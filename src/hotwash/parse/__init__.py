@@ -1,0 +1,81 @@
+"""Parsing evidence into records, one parser per evidence format, registered by name.
+
+A parser turns the bytes (or the file, for large logs) of one evidence blob into a polars
+DataFrame with the columns of :data:`hotwash.records.RECORD_SCHEMA`. Every ``ts`` is UTC and
+``ts_text`` keeps the text the evidence wrote. A timestamp without a zone uses the zone the
+source declared (``ParseContext.timezone``); with none declared, the parser raises
+:class:`~hotwash.errors.ParseError` naming the file and line, or (for formats that are
+zone-less by design) marks the evidence ``naive`` as the format's documentation says.
+
+Format names are dotted: ``log.nginx``, ``log.json``, ``log.logfmt``, ``log.syslog``,
+``log.kubectl``, ``log.iso``, ``log.auto`` (detect per file), ``prometheus.query_range``,
+``alertmanager.alerts``, ``loki.query_range``, ``elasticsearch.search``,
+``pagerduty.log_entries``, ``slack.export``, ``kubernetes.events``, ``git.log``, ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hotwash.errors import ParseError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["ParseContext", "Parser", "all_parsers", "parse", "register_parser"]
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What a parser needs besides the data."""
+
+    source: str
+    evidence: str = ""
+    timezone: tzinfo | None = None
+    path: str | None = None
+    year_hint: int | None = None
+
+
+Parser = Callable[["bytes | Path", ParseContext], "pl.DataFrame"]
+
+#: Modules holding the built-in parsers; each registers its formats on import.
+BUILTIN_MODULES: tuple[str, ...] = ()
+
+_PARSERS: dict[str, Parser] = {}
+_loaded = False
+
+
+def register_parser(fmt: str) -> Callable[[Parser], Parser]:
+    """Decorator: register ``func`` as the parser of ``fmt``; duplicates fail loudly."""
+
+    def decorate(func: Parser) -> Parser:
+        if fmt in _PARSERS and _PARSERS[fmt] is not func:
+            raise ParseError(f"parser for format {fmt!r} registered twice")
+        _PARSERS[fmt] = func
+        return func
+
+    return decorate
+
+
+def all_parsers() -> dict[str, Parser]:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in BUILTIN_MODULES:
+            import_module(module)
+    return dict(_PARSERS)
+
+
+def parse(fmt: str, data: bytes | Path, ctx: ParseContext) -> pl.DataFrame:
+    """Parse one blob of format ``fmt`` into records (conformed to the record schema)."""
+    from hotwash.records import conform
+
+    parsers = all_parsers()
+    if fmt not in parsers:
+        raise ParseError(f"no parser for format {fmt!r}", ctx.path)
+    return conform(parsers[fmt](data, ctx))

@@ -1,0 +1,1 @@
+"""Detectors: find what happened in the records, as candidate timeline events."""
