@@ -104,3 +104,17 @@ def test_python_api_in_two_lines(example: Path) -> None:
     doc = hotwash.load(example)
     assert hotwash.check(doc).ok
     assert "Checkout API errors" in hotwash.render(doc, "markdown")
+
+
+def test_saved_files_keep_their_permissions(example: Path, tmp_path: Path) -> None:
+    from hotwash.document import atomic_write
+
+    file = example / "incident.yaml"
+    file.chmod(0o640)
+    doc = load(example)
+    doc.incident.title = "renamed"
+    save(doc)
+    assert file.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "new.txt"
+    atomic_write(fresh, b"x")
+    assert fresh.stat().st_mode & 0o044 == 0o044  # readable by others, like any new file
