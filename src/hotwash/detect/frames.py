@@ -1,0 +1,71 @@
+"""Small record-frame helpers shared by the signal detectors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+
+from hotwash.detect.base import DetectContext
+from hotwash.detect.baseline import Floats
+
+__all__ = [
+    "baseline_and_window",
+    "baseline_seconds",
+    "epoch_seconds",
+    "series_label",
+    "sort_records",
+]
+
+
+def sort_records(records: pl.DataFrame) -> pl.DataFrame:
+    """Records in a stable order: by time, then evidence and offset (input order ignored)."""
+    return records.sort(["ts", "evidence", "offset"], nulls_last=True)
+
+
+def baseline_and_window(
+    records: pl.DataFrame, context: DetectContext
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split sorted records into (baseline, incident window).
+
+    The baseline is ``context.baseline`` if given, else everything before the window.
+    """
+    ordered = sort_records(records)
+    window = context.window
+    in_window = (pl.col("ts") >= window.start) & (pl.col("ts") < window.end)
+    if context.baseline is not None:
+        base = context.baseline
+        in_baseline = (pl.col("ts") >= base.start) & (pl.col("ts") < base.end)
+    else:
+        in_baseline = pl.col("ts") < window.start
+    return ordered.filter(in_baseline), ordered.filter(in_window)
+
+
+def baseline_seconds(before: pl.DataFrame, context: DetectContext) -> float:
+    """Length of the baseline: ``context.baseline``, else from the first record before the
+    window to the window's start; 0 when there is no baseline at all."""
+    if context.baseline is not None:
+        return context.baseline.duration.total_seconds()
+    if before.is_empty():
+        return 0.0
+    earliest: datetime = before["ts"].min()  # type: ignore[assignment]
+    return (context.window.start - earliest).total_seconds()
+
+
+def epoch_seconds(records: pl.DataFrame) -> Floats:
+    """The ``ts`` column as float epoch seconds."""
+    micros = records["ts"].dt.epoch("us").to_numpy()
+    return np.asarray(micros, dtype=np.float64) / 1e6
+
+
+def series_label(name: str | None, stream: str | None) -> str:
+    """``name{labels}`` when the stream is a label set, else ``name (stream)``."""
+    if not name or name.startswith("{"):
+        # an expression without a metric name: its parser put the label set in both
+        name = "series" if not stream or stream == "{}" else ""
+    if not stream or stream == "{}" or stream == name:
+        return name or "series"
+    if stream.startswith("{"):
+        return f"{name}{stream}"
+    return f"{name} ({stream})"

@@ -1,0 +1,57 @@
+"""Masking: the variable parts of messages become <*>, the constant words stay."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hotwash.detect.masking import mask_messages
+
+
+def mask(text: str) -> str:
+    return str(mask_messages(pl.Series([text]))[0])
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        ("Connection from 10.0.0.1:5432 closed", "Connection from <*> closed"),
+        ("bind [fe80::1ff:fe23:4567:890a] failed", "bind [<*>] failed"),
+        ("ptr 0x7ffee3b2 freed", "ptr <*> freed"),
+        ("commit 3f786850e387550fdab8 merged", "commit <*> merged"),
+        ("req 123e4567-e89b-12d3-a456-426614174000 done", "req <*> done"),
+        ("Created appattempt_1445144423722_0020_000001", "Created appattempt_<*>"),
+        ("worker-12 started", "worker-<*> started"),
+        ("Opening /var/log/app/2024.log for append", "Opening <*> for append"),
+        ("GET https://shop.example.com/cart?id=7 failed", "GET https://<*> failed"),
+        ("took 35ms", "took <*>"),
+        ("took 1.5 seconds", "took <*>"),
+        ("wrote 512KB", "wrote <*>"),
+        ('user "alice smith" logged in', 'user "<*>" logged in'),
+        ("user=alice retry=3", "user=<*> retry=<*>"),
+        ("at 2024-05-14T14:02:01.123Z retrying", "at <*> retrying"),
+        ("at Fri Jun 17 07:07:00 2005 retrying", "at <*> retrying"),
+        ("Served block blk_-6952295868487656571 to", "Served block blk_<*> to"),
+        ("offset -42 out of range", "offset <*> out of range"),
+        ("don't stop", "don't stop"),
+        ("Foo::bar called", "Foo::bar called"),
+    ],
+)
+def test_masks_variable_parts(message: str, masked: str) -> None:
+    assert mask(message) == masked
+
+
+def test_null_stays_null() -> None:
+    assert mask_messages(pl.Series(["x 1", None])).to_list() == ["x <*>", None]
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.integers(0, 10**12))
+def test_messages_differing_in_numbers_mask_alike(a: int, b: int) -> None:
+    assert mask(f"retry {a} of job {b} failed") == mask("retry 1 of job 2 failed")
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
+def test_no_digit_survives(text: str) -> None:
+    assert not any(ch.isdigit() for ch in mask(text))
