@@ -1,0 +1,219 @@
+"""Clock skew between evidence sources: estimate it, flag it, and correct it on request.
+
+Two estimates, the first that applies wins for a pair of sources:
+
+* **Shared ids**: the same ``trace_id`` seen by two sources. For every id the first time
+  each source saw it is taken; the estimate is the median of the differences over all
+  ids the two sources share (robust to the real latency between hops).
+* **Shared onsets**: the same happening detected in several sources (one merged timeline
+  entry listing the times each source saw it). The estimate is the median difference
+  over the happenings the two sources share; at least :data:`MIN_SHARED_ONSETS` are
+  needed.
+
+Offsets are relative to a **reference** source: the one with the most records (ties by
+name), so that shifting another source's clock never moves the reference. For onsets,
+each group of sources linked by shared happenings has its own reference. A positive
+offset means the source's clock is ahead. An estimate whose size is above the
+threshold (default 2 s) is flagged; :func:`correct` shifts a source's records back by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import combinations
+from statistics import median
+from typing import Any
+
+import polars as pl
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "SkewEstimate",
+    "correct",
+    "estimate_from_onsets",
+    "estimate_from_trace_ids",
+    "pick_reference",
+    "zone_less_sources",
+]
+
+DEFAULT_THRESHOLD = timedelta(seconds=2)
+
+#: Happenings two sources must share before their onsets give an estimate.
+MIN_SHARED_ONSETS = 3
+
+
+@dataclass(frozen=True)
+class SkewEstimate:
+    """How far ``source``'s clock is from ``reference``'s (positive: ahead)."""
+
+    source: str
+    reference: str
+    offset: timedelta
+    method: str
+    samples: int
+    threshold: timedelta = DEFAULT_THRESHOLD
+
+    @property
+    def flagged(self) -> bool:
+        return abs(self.offset) > self.threshold
+
+    def describe(self) -> str:
+        seconds = self.offset.total_seconds()
+        direction = "ahead of" if seconds > 0 else "behind"
+        return (
+            f"{self.source} is {abs(seconds):.1f} s {direction} {self.reference} "
+            f"(median of {self.samples} shared {self.method.replace('_', ' ')}s)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "reference": self.reference,
+            "offset_seconds": self.offset.total_seconds(),
+            "method": self.method,
+            "samples": self.samples,
+            "flagged": self.flagged,
+        }
+
+
+def pick_reference(records: pl.DataFrame) -> str | None:
+    """The source with the most records (ties broken by name); None without records."""
+    if records.is_empty():
+        return None
+    counts = records.group_by("source").len().sort(["len", "source"], descending=[True, False])
+    return str(counts["source"][0])
+
+
+def estimate_from_trace_ids(
+    records: pl.DataFrame, reference: str, threshold: timedelta = DEFAULT_THRESHOLD
+) -> list[SkewEstimate]:
+    """Offsets of every source sharing trace ids with ``reference`` (vectorised join)."""
+    seen = (
+        records.lazy()
+        .filter(pl.col("trace_id").is_not_null() & (pl.col("trace_id") != ""))
+        .group_by(["trace_id", "source"])
+        .agg(pl.col("ts").min())
+    )
+    ref = seen.filter(pl.col("source") == reference).select("trace_id", ref_ts=pl.col("ts"))
+    pairs = (
+        seen.filter(pl.col("source") != reference)
+        .join(ref, on="trace_id")
+        .group_by("source")
+        .agg(
+            offset=(pl.col("ts") - pl.col("ref_ts")).dt.total_microseconds().median(),
+            samples=pl.len(),
+        )
+        .sort("source")
+        .collect()
+    )
+    return [
+        SkewEstimate(
+            source=row["source"],
+            reference=reference,
+            offset=timedelta(microseconds=round(row["offset"])),
+            method="trace_id",
+            samples=row["samples"],
+            threshold=threshold,
+        )
+        for row in pairs.iter_rows(named=True)
+    ]
+
+
+def estimate_from_onsets(
+    observations: Iterable[Mapping[str, datetime]],
+    sizes: Mapping[str, int],
+    threshold: timedelta = DEFAULT_THRESHOLD,
+    skip: Iterable[str] = (),
+) -> list[SkewEstimate]:
+    """Offsets from happenings several sources saw (MIN_SHARED_ONSETS shared per pair).
+
+    Sources linked by shared happenings form groups; in each group the source with the
+    most records (``sizes``) is the reference and the others' offsets are chained from it
+    along pair medians.
+    """
+    edges = _onset_edges(observations)
+    skipped = set(skip)
+    estimates: list[SkewEstimate] = []
+    placed: set[str] = set()
+    for root in sorted(edges, key=lambda name: (-sizes.get(name, 0), name)):
+        if root in placed:
+            continue
+        offsets = _chain(edges, root)
+        placed.update(offsets)
+        estimates += [
+            SkewEstimate(
+                source=name,
+                reference=root,
+                offset=timedelta(seconds=offset),
+                method="onset",
+                samples=samples,
+                threshold=threshold,
+            )
+            for name, (offset, samples) in sorted(offsets.items())
+            if name != root and name not in skipped
+        ]
+    return estimates
+
+
+def _onset_edges(
+    observations: Iterable[Mapping[str, datetime]],
+) -> dict[str, dict[str, tuple[float, int]]]:
+    """source -> other source -> (median of other minus source in seconds, happenings)."""
+    pairs: dict[tuple[str, str], list[float]] = {}
+    for seen in observations:
+        for a, b in combinations(sorted(seen), 2):
+            pairs.setdefault((a, b), []).append((seen[b] - seen[a]).total_seconds())
+    edges: dict[str, dict[str, tuple[float, int]]] = {}
+    for (a, b), values in pairs.items():
+        if len(values) >= MIN_SHARED_ONSETS:
+            middle = median(values)
+            edges.setdefault(a, {})[b] = (middle, len(values))
+            edges.setdefault(b, {})[a] = (-middle, len(values))
+    return edges
+
+
+def _chain(
+    edges: Mapping[str, Mapping[str, tuple[float, int]]], root: str
+) -> dict[str, tuple[float, int]]:
+    offsets: dict[str, tuple[float, int]] = {root: (0.0, 0)}
+    queue = [root]
+    while queue:
+        here = queue.pop(0)
+        for other, (delta, samples) in sorted(edges[here].items()):
+            if other not in offsets:
+                offsets[other] = (offsets[here][0] + delta, samples)
+                queue.append(other)
+    return offsets
+
+
+def correct(records: pl.DataFrame, offsets: Mapping[str, timedelta]) -> pl.DataFrame:
+    """Records with each named source's times shifted back by its offset."""
+    if not offsets:
+        return records
+    shift = pl.col("source").replace_strict(
+        {k: v.total_seconds() * 1_000_000 for k, v in offsets.items()},
+        default=0.0,
+        return_dtype=pl.Float64,
+    )
+    return records.with_columns(
+        ts=pl.col("ts") - pl.duration(microseconds=shift.round(0).cast(pl.Int64))
+    )
+
+
+#: A timestamp text that names its zone, or an epoch number (UTC by definition).
+_ZONED_TEXT = r"(?i)(z|[+-]\d{2}:?\d{2}|utc|gmt)\s*$|^\s*\d+(\.\d+)?\s*$"
+
+
+def zone_less_sources(records: pl.DataFrame) -> list[tuple[str, int, str]]:
+    """Sources whose timestamp texts carry no zone: (source, how many, an example text)."""
+    naive = (
+        records.lazy()
+        .filter(pl.col("ts_text").is_not_null() & ~pl.col("ts_text").str.contains(_ZONED_TEXT))
+        .group_by("source")
+        .agg(count=pl.len(), example=pl.col("ts_text").first())
+        .sort("source")
+        .collect()
+    )
+    return [(r["source"], r["count"], r["example"]) for r in naive.iter_rows(named=True)]

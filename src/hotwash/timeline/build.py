@@ -1,0 +1,230 @@
+"""Building the timeline: detectors -> assembly -> skew -> milestones -> suggestions.
+
+:func:`build_timeline` is pure (records, manifest and document in; a
+:class:`~hotwash.timeline.result.TimelineResult` out). :func:`build_for_workspace` reads
+an incident workspace (records, manifest, ``incident.yaml``) and calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from hotwash.analysis import suggest
+from hotwash.detect.base import DetectContext, all_detectors
+from hotwash.errors import EvidenceError
+from hotwash.evidence.model import Manifest, Window
+from hotwash.model import Event, EventKind, Incident
+from hotwash.records import RECORD_SCHEMA, conform
+from hotwash.skew import (
+    DEFAULT_THRESHOLD,
+    SkewEstimate,
+    correct,
+    estimate_from_onsets,
+    estimate_from_trace_ids,
+    pick_reference,
+    zone_less_sources,
+)
+from hotwash.timeline.assemble import assemble
+from hotwash.timeline.milestones import propose_milestones
+from hotwash.timeline.result import Entry, Flag, ProposedMilestone, TimelineResult
+from hotwash.timeline.window import detect_context, incident_window
+
+__all__ = [
+    "TimelineOptions",
+    "build_for_workspace",
+    "build_timeline",
+    "detect_events",
+    "estimate_skew",
+    "read_manifest",
+]
+
+
+@dataclass(frozen=True)
+class TimelineOptions:
+    """How to build: which detectors, skew threshold and correction, filters."""
+
+    detectors: Sequence[str] | None = None
+    skew_threshold: timedelta = DEFAULT_THRESHOLD
+    correct_skew: bool = False
+    min_confidence: float = 0.5
+    """Detections below it are left out of the entries, the milestones and the suggestions."""
+    since: datetime | None = None
+    until: datetime | None = None
+    window: Window | None = None
+    """The incident window to search (default: see :func:`detect_context`)."""
+
+
+def detect_events(
+    records: pl.DataFrame, context: DetectContext, names: Sequence[str] | None = None
+) -> list[Event]:
+    """Every event the registered detectors (or the ``names`` among them) find."""
+    detectors = all_detectors()
+    unknown = sorted(set(names or ()) - set(detectors))
+    if unknown:
+        raise EvidenceError(f"unknown detector(s): {', '.join(unknown)}")
+    found: list[Event] = []
+    for name in sorted(detectors):
+        if names is None or name in names:
+            found.extend(detectors[name]().detect(records, context))
+    return found
+
+
+def build_timeline(
+    records: pl.DataFrame | pl.LazyFrame,
+    manifest: Manifest | None = None,
+    incident: Incident | None = None,
+    options: TimelineOptions | None = None,
+) -> TimelineResult:
+    """The timeline of the evidence merged with the document's hand-written events."""
+    options = options or TimelineOptions()
+    frame = _frame(records)
+    manifest = manifest or Manifest()
+    window = incident_window(frame, manifest, incident)
+    context = _context(frame, window, incident, options)
+    written = incident.timeline if incident is not None else []
+    entries = assemble(detect_events(frame, context, options.detectors), written)
+    skew = estimate_skew(frame, entries, options.skew_threshold)
+    corrected = {s.source: s.offset for s in skew if s.flagged} if options.correct_skew else {}
+    if corrected:
+        frame = correct(frame, corrected)
+        window = incident_window(frame, manifest, incident)
+        context = _context(frame, window, incident, options)
+        entries = assemble(detect_events(frame, context, options.detectors), written)
+    milestones = propose_milestones(entries, options.min_confidence)
+    _mark_turning_points(entries, milestones)
+    result = TimelineResult(
+        window=window,
+        entries=_shown(entries, window, options),
+        milestones=milestones,
+        skew=skew,
+        suggestions=[],
+        flags=_flags(manifest, skew, corrected, zone_less_sources(frame)),
+        corrected=corrected,
+    )
+    confident = [e.event for e in entries if (e.event.confidence or 1) >= options.min_confidence]
+    result.suggestions = suggest(confident, result.proposed_milestones(), manifest, window)
+    return result
+
+
+def _context(
+    frame: pl.DataFrame, window: Window, incident: Incident | None, options: TimelineOptions
+) -> DetectContext:
+    if options.window is None:
+        return detect_context(frame, window, incident)
+    chosen = options.window
+    before = Window(start=window.start, end=chosen.start) if window.start < chosen.start else None
+    return DetectContext(window=chosen, baseline=before)
+
+
+def _frame(records: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    frame = records.collect() if isinstance(records, pl.LazyFrame) else records
+    if set(frame.columns) != set(RECORD_SCHEMA):
+        frame = conform(frame)
+    return frame
+
+
+def estimate_skew(
+    records: pl.DataFrame, entries: Iterable[Entry], threshold: timedelta
+) -> list[SkewEstimate]:
+    """Trace-id estimates where sources share ids, onset estimates for the other sources.
+
+    Onsets come from discrete happenings (alerts, pages, changes, actions, messages) that
+    several sources recorded; statistical signals are left out, since the first error in
+    two independently sampled logs differs by chance, not by clock.
+    """
+    reference = pick_reference(records)
+    if reference is None:
+        return []
+    by_ids = estimate_from_trace_ids(records, reference, threshold)
+    seen = [e.times for e in entries if len(e.times) > 1 and e.event.kind is not EventKind.SIGNAL]
+    sizes = dict(records.group_by("source").len().iter_rows())
+    skip = {reference, *(s.source for s in by_ids)}
+    by_onsets = estimate_from_onsets(seen, sizes, threshold, skip=skip)
+    return [*by_ids, *by_onsets]
+
+
+#: Proposed milestones whose detected entry is shown as kind ``milestone``.
+TURNING_POINTS = ("mitigated", "resolved")
+
+
+def _mark_turning_points(entries: list[Entry], milestones: list[ProposedMilestone]) -> None:
+    """The detected entries that mark mitigation and resolution become milestone entries."""
+    chosen = {m.entry_id for m in milestones if m.name in TURNING_POINTS}
+    for entry in entries:
+        if entry.id in chosen and not entry.in_document:
+            entry.event = entry.event.model_copy(update={"kind": EventKind.MILESTONE})
+
+
+def _shown(entries: list[Entry], window: Window, options: TimelineOptions) -> list[Entry]:
+    """Entries between since and until; detections inside the collected window and at or
+    above min_confidence (changes before the window still feed the suggestions)."""
+    since, until = options.since, options.until
+
+    def detected_and_shown(e: Entry) -> bool:
+        inside = window.start <= e.event.at <= window.end
+        return inside and (e.event.confidence or 0) >= options.min_confidence
+
+    return [
+        e
+        for e in entries
+        if (since is None or e.event.at >= since)
+        and (until is None or e.event.at <= until)
+        and (e.in_document or detected_and_shown(e))
+    ]
+
+
+def _flags(
+    manifest: Manifest,
+    skew: list[SkewEstimate],
+    corrected: dict[str, timedelta],
+    zone_less: list[tuple[str, int, str]],
+) -> list[Flag]:
+    flags = [
+        Flag("skew", s.source, s.describe() + (" (corrected)" if s.source in corrected else ""))
+        for s in skew
+        if s.flagged
+    ]
+    written = {source: (count, example) for source, count, example in zone_less}
+    naive = sorted({e.source for e in manifest.evidence if e.naive_timestamps} | set(written))
+    for source in naive:
+        count, example = written.get(source, (0, ""))
+        seen = f"{count} times such as {example!r} " if count else "its times "
+        flags.append(
+            Flag(
+                "naive-time",
+                source,
+                f"{source}: {seen}carry no zone; they were read in the zone the source "
+                "declares (or assumed), check that it is right",
+            )
+        )
+    return flags
+
+
+def build_for_workspace(
+    path: Path | str, options: TimelineOptions | None = None, incident: Incident | None = None
+) -> TimelineResult:
+    """Read a workspace's records, manifest and document, and build its timeline.
+
+    ``incident`` replaces the workspace's ``incident.yaml`` (already loaded by the caller).
+    """
+    from hotwash.document import DOCUMENT_NAME, load
+    from hotwash.records import read_records
+
+    root = Path(path)
+    if not root.is_dir():
+        raise EvidenceError(f"{root}: no such workspace folder")
+    if incident is None and (root / DOCUMENT_NAME).exists():
+        incident = load(root).incident
+    return build_timeline(read_records(root), read_manifest(root), incident, options)
+
+
+def read_manifest(root: Path) -> Manifest:
+    """``evidence/manifest.json`` of a workspace (an empty manifest when there is none)."""
+    from hotwash.evidence.store import EvidenceStore
+
+    return EvidenceStore(root).load_manifest()

@@ -1,0 +1,76 @@
+"""Clock skew: estimated from shared trace ids and shared onsets, flagged, corrected."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
+
+import polars as pl
+
+from hotwash.skew import correct, estimate_from_onsets, estimate_from_trace_ids, pick_reference
+from hotwash.timeline import TimelineOptions, build_timeline
+
+T0 = datetime(2024, 5, 14, 14, 0, tzinfo=UTC)
+
+
+def traced(rec: ModuleType, skew: timedelta, n: int = 40) -> pl.DataFrame:
+    """An edge proxy (reference, more lines) and an app 30 ms behind it, its clock skewed."""
+    rows = []
+    for i in range(n):
+        sent = T0 + timedelta(seconds=3 * i)
+        rows.append(rec.log_line(sent, f"GET /pay {i}", "nginx", i, "info", trace_id=f"t{i}"))
+        rows.append(rec.log_line(sent, "upstream", "nginx", n + i, "info"))
+        handled = sent + timedelta(milliseconds=30) + skew
+        rows.append(rec.log_line(handled, "handled", "app", i, "info", trace_id=f"t{i}"))
+    return rec.frame(rows)
+
+
+def test_trace_ids_give_the_median_offset_and_flag_it(rec: ModuleType) -> None:
+    records = traced(rec, timedelta(seconds=7))
+    assert pick_reference(records) == "nginx"
+    [estimate] = estimate_from_trace_ids(records, "nginx")
+    assert estimate.source == "app" and estimate.samples == 40
+    assert abs(estimate.offset - timedelta(seconds=7.03)) < timedelta(milliseconds=1)
+    assert estimate.flagged
+    assert "app is 7.0 s ahead of nginx" in estimate.describe()
+
+
+def test_small_offsets_are_not_flagged(rec: ModuleType) -> None:
+    [estimate] = estimate_from_trace_ids(traced(rec, timedelta(0)), "nginx")
+    assert not estimate.flagged
+
+
+def test_correct_shifts_only_the_named_source(rec: ModuleType) -> None:
+    records = traced(rec, timedelta(seconds=-5))
+    fixed = correct(records, {"app": timedelta(seconds=-5)})
+    before = records.filter(pl.col("source") == "nginx")["ts"].to_list()
+    assert fixed.filter(pl.col("source") == "nginx")["ts"].to_list() == before
+    [estimate] = estimate_from_trace_ids(fixed, "nginx")
+    assert abs(estimate.offset) < timedelta(milliseconds=31)
+
+
+def test_onsets_chain_through_groups_of_sources() -> None:
+    seen = [
+        {"a": T0, "b": T0 + timedelta(seconds=10)},
+        {"a": T0 + timedelta(minutes=5), "b": T0 + timedelta(minutes=5, seconds=10)},
+        {"b": T0 + timedelta(minutes=7), "c": T0 + timedelta(minutes=7, seconds=-3)},
+        {"b": T0 + timedelta(minutes=9), "c": T0 + timedelta(minutes=9, seconds=-3)},
+        {"b": T0 + timedelta(minutes=11), "c": T0 + timedelta(minutes=11, seconds=-3)},
+        {"a": T0 + timedelta(minutes=13), "b": T0 + timedelta(minutes=13, seconds=10)},
+        {"x": T0, "y": T0 + timedelta(seconds=1)},  # too few shared happenings: no estimate
+        {"x": T0, "y": T0 + timedelta(seconds=1)},
+    ]
+    estimates = estimate_from_onsets(seen, {"a": 100, "b": 5, "c": 5})
+    assert {(e.source, e.reference, e.offset.total_seconds()) for e in estimates} == {
+        ("b", "a", 10.0),
+        ("c", "a", 7.0),
+    }
+
+
+def test_timeline_flags_and_corrects_a_skewed_source(rec: ModuleType) -> None:
+    records = traced(rec, timedelta(seconds=12))
+    plain = build_timeline(records, options=TimelineOptions(detectors=()))
+    assert [f.kind for f in plain.flags] == ["skew"] and plain.corrected == {}
+    fixed = build_timeline(records, options=TimelineOptions(detectors=(), correct_skew=True))
+    assert abs(fixed.corrected["app"] - timedelta(seconds=12.03)) < timedelta(milliseconds=1)
+    assert "(corrected)" in fixed.flags[0].message
