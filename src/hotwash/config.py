@@ -56,6 +56,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Days after resolution at which the follow-up review is expected (D003).",
     ),
     Setting(
+        "follow_up_tolerance_days",
+        7,
+        "How far the follow-up review may fall from follow_up_review_days, either way (D003).",
+    ),
+    Setting(
+        "tracker_grace_days",
+        7,
+        "Days after resolution before open action items must have a tracker issue (D002); "
+        "from review on, they must have one at once.",
+    ),
+    Setting(
         "draft_max_days",
         7,
         "Days after resolution a post-mortem may stay a draft (D004).",
