@@ -15,9 +15,9 @@ Format names are dotted: ``log.nginx``, ``log.json``, ``log.logfmt``, ``log.sysl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import tzinfo
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +27,16 @@ from hotwash.errors import ParseError
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["ParseContext", "Parser", "all_parsers", "parse", "register_parser"]
+__all__ = [
+    "ChunkedParser",
+    "ParseContext",
+    "Parser",
+    "all_parsers",
+    "parse",
+    "parse_chunks",
+    "register_chunked_parser",
+    "register_parser",
+]
 
 
 @dataclass(frozen=True)
@@ -39,14 +48,36 @@ class ParseContext:
     timezone: tzinfo | None = None
     path: str | None = None
     year_hint: int | None = None
+    reference: datetime | None = None
+    """An instant near the data (the start of the window asked), for yearless formats."""
+    stream: str | None = None
+    """The stream name to give records that carry none (file, pod, channel)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Parsers may note what the collector should keep in the evidence ``meta``
+    (``invalid_utf8_lines``, ``truncated``); the only mutable part of the context."""
 
 
 Parser = Callable[["bytes | Path", ParseContext], "pl.DataFrame"]
 
 #: Modules holding the built-in parsers; each registers its formats on import.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "hotwash.parse.logs",
+    "hotwash.parse.kubernetes",
+    "hotwash.parse.slack",
+    "hotwash.parse.git",
+    "hotwash.parse.generic",
+    "hotwash.parse.prometheus",
+    "hotwash.parse.alertmanager",
+    "hotwash.parse.loki",
+    "hotwash.parse.elasticsearch",
+    "hotwash.parse.pagerduty",
+    "hotwash.parse.opsgenie",
+)
+
+ChunkedParser = Callable[["bytes | Path", ParseContext], "Iterator[pl.DataFrame]"]
 
 _PARSERS: dict[str, Parser] = {}
+_CHUNKED: dict[str, ChunkedParser] = {}
 _loaded = False
 
 
@@ -57,6 +88,22 @@ def register_parser(fmt: str) -> Callable[[Parser], Parser]:
         if fmt in _PARSERS and _PARSERS[fmt] is not func:
             raise ParseError(f"parser for format {fmt!r} registered twice")
         _PARSERS[fmt] = func
+        return func
+
+    return decorate
+
+
+def register_chunked_parser(fmt: str) -> Callable[[ChunkedParser], ChunkedParser]:
+    """Decorator: a parser of ``fmt`` yielding records in bounded chunks (large logs).
+
+    The format must also have a plain parser (:func:`register_parser`); the collector uses
+    the chunked one when there is one, so memory stays bounded whatever the file size.
+    """
+
+    def decorate(func: ChunkedParser) -> ChunkedParser:
+        if fmt in _CHUNKED and _CHUNKED[fmt] is not func:
+            raise ParseError(f"chunked parser for format {fmt!r} registered twice")
+        _CHUNKED[fmt] = func
         return func
 
     return decorate
@@ -79,3 +126,17 @@ def parse(fmt: str, data: bytes | Path, ctx: ParseContext) -> pl.DataFrame:
     if fmt not in parsers:
         raise ParseError(f"no parser for format {fmt!r}", ctx.path)
     return conform(parsers[fmt](data, ctx))
+
+
+def parse_chunks(fmt: str, data: bytes | Path, ctx: ParseContext) -> Iterator[pl.DataFrame]:
+    """Parse one blob into a sequence of record frames (one frame for most formats)."""
+    from hotwash.records import conform
+
+    parsers = all_parsers()
+    if fmt in _CHUNKED:
+        for frame in _CHUNKED[fmt](data, ctx):
+            yield conform(frame)
+        return
+    if fmt not in parsers:
+        raise ParseError(f"no parser for format {fmt!r}", ctx.path)
+    yield conform(parsers[fmt](data, ctx))

@@ -10,7 +10,19 @@ from importlib import import_module
 from importlib.metadata import entry_points
 
 #: Built-in source modules; each registers its classes on import.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "hotwash.sources.files",
+    "hotwash.sources.file_payload",
+    "hotwash.sources.kubernetes",
+    "hotwash.sources.slack",
+    "hotwash.sources.git",
+    "hotwash.sources.prometheus",
+    "hotwash.sources.alertmanager",
+    "hotwash.sources.loki",
+    "hotwash.sources.elasticsearch",
+    "hotwash.sources.pagerduty",
+    "hotwash.sources.opsgenie",
+)
 
 _loaded = False
 

@@ -1,0 +1,190 @@
+"""Taking in one fetched artefact: store the blob, parse it, write records, describe it.
+
+The order is what makes collecting safe to interrupt: the blob is fully in the store
+before anything refers to it; the records file is written atomically next; the manifest
+entry is appended last. A re-run that fetches the same bytes for the same source and
+query finds the entry and does nothing (it only rebuilds a missing records file).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from hotwash.errors import HotwashError, ParseError
+from hotwash.evidence.coverage import GapPolicy, covered_window, find_gaps
+from hotwash.evidence.model import Evidence, Gap, Window
+from hotwash.evidence.store import EvidenceStore, StoredBlob
+from hotwash.model import SourceSpec
+from hotwash.parse import ParseContext, parse_chunks
+from hotwash.records import records_dir
+from hotwash.sources.base import Fetched
+from hotwash.sources.options import str_option
+from hotwash.timeutil import zone
+
+__all__ = ["Ingested", "ingest", "records_path", "write_records"]
+
+_IN_MEMORY_LIMIT = 64 << 20
+
+
+@dataclass
+class Ingested:
+    """What became of one artefact: its manifest entry, and a problem if it had one."""
+
+    entry: Evidence
+    problem: str | None = None
+    new: bool = True
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def records_path(workspace: Path, sha256: str) -> Path:
+    return records_dir(workspace) / f"{sha256}.parquet"
+
+
+def ingest(
+    store: EvidenceStore,
+    spec: SourceSpec,
+    fetched: Fetched,
+    window: Window,
+    gaps: GapPolicy,
+) -> Ingested:
+    """Store, parse and record one artefact; a parse failure keeps the blob and says why."""
+    blob = _store(store, fetched)
+    existing = store.find(spec.name, fetched.query, blob.sha256)
+    target = records_path(store.workspace, blob.sha256)
+    if existing is not None and (target.exists() or existing.meta.get("parse_error")):
+        return Ingested(entry=existing, new=False)
+    ctx = _context(spec, fetched, blob, window)
+    parsed = _parse(fetched.format, blob, ctx, target, window, gaps)
+    entry = existing or Evidence(
+        sha256=blob.sha256,
+        source=spec.name,
+        kind=spec.kind,
+        format=ctx.notes.pop("format", fetched.format),
+        query=fetched.query,
+        window_asked=window,
+        window_covered=parsed.covered,
+        fetched_at=datetime.now(UTC),
+        size=blob.size,
+        records=parsed.count,
+        gaps=parsed.gaps,
+        naive_timestamps=parsed.naive,
+        meta=dict(fetched.meta) | ctx.notes,
+    )
+    if existing is None:
+        store.append([entry])
+    return Ingested(entry=entry, problem=parsed.problem, new=existing is None, notes=ctx.notes)
+
+
+@dataclass
+class _Parsed:
+    count: int = 0
+    covered: Window | None = None
+    gaps: list[Gap] = field(default_factory=list)
+    naive: bool = False
+    problem: str | None = None
+
+
+def _parse(
+    fmt: str, blob: StoredBlob, ctx: ParseContext, target: Path, window: Window, gaps: GapPolicy
+) -> _Parsed:
+    """Parse the stored blob into ``target`` and measure it; problems are noted, not raised."""
+    parsed = _Parsed()
+    try:
+        write_records(parse_chunks(fmt, _payload(blob), ctx), target)
+        frame = _timing_columns(target)
+        parsed.count, parsed.covered = frame.height, covered_window(frame)
+        parsed.gaps = find_gaps(frame, window, gaps)
+    except ParseError as exc:
+        parsed.problem = str(exc)
+        parsed.naive = type(exc).__name__ == "NaiveTimestampError"
+    except pl.exceptions.PolarsError as exc:
+        parsed.problem = f"{ctx.path}: could not parse as {fmt}: {str(exc).splitlines()[0]}"
+    if parsed.problem:
+        ctx.notes["parse_error"] = parsed.problem
+    if "truncated" in ctx.notes:
+        parsed.problem = f"{ctx.path}: {ctx.notes['truncated']}"
+    return parsed
+
+
+def _timing_columns(target: Path) -> pl.DataFrame:
+    """What coverage needs: ``ts`` alone for pure logs (bounded for huge files), and
+    ``kind`` and ``stream`` as well when there are metric series to tell apart."""
+    scan = pl.scan_parquet(target)
+    kinds = set(scan.select(pl.col("kind").unique()).collect()["kind"].to_list())
+    if kinds <= {"log"}:
+        return scan.select("ts").collect()
+    return scan.select("ts", "kind", "stream").collect()
+
+
+def _store(store: EvidenceStore, fetched: Fetched) -> StoredBlob:
+    if fetched.path is not None:
+        return store.put_file(fetched.path)
+    if fetched.data is not None:
+        return store.put_bytes(fetched.data)
+    raise HotwashError(f"artefact {fetched.query!r} has neither data nor path")
+
+
+def _payload(blob: StoredBlob) -> bytes | Path:
+    return blob.path.read_bytes() if blob.size <= _IN_MEMORY_LIMIT else blob.path
+
+
+def _context(spec: SourceSpec, fetched: Fetched, blob: StoredBlob, window: Window) -> ParseContext:
+    tz_name = str_option(spec, "timezone")
+    try:
+        tz = zone(tz_name) if tz_name else None
+    except ValueError as exc:
+        raise HotwashError(f"source {spec.name!r}: timezone: {exc}") from exc
+    return ParseContext(
+        source=spec.name,
+        evidence=blob.sha256,
+        timezone=tz,
+        path=fetched.meta.get("file") or fetched.query,
+        year_hint=window.start.year,
+        reference=window.start,
+        stream=fetched.meta.get("stream"),
+    )
+
+
+def write_records(frames: Iterable[pl.DataFrame], target: Path) -> int:
+    """Write record frames to ``target`` atomically, in bounded memory; returns the rows.
+
+    Each frame goes to a part file in a temporary folder beside ``target``; the parts are
+    then streamed into one Parquet file, which is renamed into place.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.stem}.", dir=target.parent))
+    try:
+        parts = []
+        rows = 0
+        for index, frame in enumerate(frames):
+            part = scratch / f"{index:06d}.parquet"
+            frame.write_parquet(part)
+            parts.append(part)
+            rows += frame.height
+        tmp = scratch / "all.parquet"
+        _combine(parts, tmp)
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        return rows
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _combine(parts: list[Path], out: Path) -> None:
+    from hotwash.records import empty_records
+
+    if not parts:
+        empty_records().write_parquet(out)
+    elif len(parts) == 1:
+        os.replace(parts[0], out)
+    else:
+        pl.scan_parquet([str(p) for p in parts]).sink_parquet(out)

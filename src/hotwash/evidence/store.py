@@ -1,0 +1,176 @@
+"""The evidence store: content-addressed blobs and the append-only manifest.
+
+Layout inside a workspace::
+
+    evidence/blobs/<sha[:2]>/<sha256>   the exact bytes a source returned
+    evidence/manifest.json              :class:`~hotwash.evidence.model.Manifest`
+
+A blob is streamed to a temporary file inside the store while it is hashed, fsynced and
+renamed into place; if a blob with that hash exists already the temporary file is dropped,
+so a blob is never rewritten. The manifest is written atomically and only *after* the blob
+is in place: a half-written blob never enters the manifest. Entries are only ever appended,
+and an entry for the same source, query and sha256 is not appended twice, which makes a
+re-run idempotent and an interrupted run resumable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import ValidationError
+
+from hotwash.document import atomic_write
+from hotwash.errors import EvidenceError
+from hotwash.evidence.model import Evidence, Manifest
+
+__all__ = ["EvidenceStore", "StoredBlob", "workspace_evidence"]
+
+_CHUNK = 1 << 20
+
+
+class StoredBlob:
+    """Where a blob landed: its hash, size and path."""
+
+    __slots__ = ("path", "sha256", "size")
+
+    def __init__(self, sha256: str, size: int, path: Path) -> None:
+        self.sha256 = sha256
+        self.size = size
+        self.path = path
+
+
+class EvidenceStore:
+    """The ``evidence/`` folder of one workspace."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = Path(workspace)
+        self.root = self.workspace / "evidence"
+        self.blobs = self.root / "blobs"
+        self.manifest_path = self.root / "manifest.json"
+
+    # Blobs -------------------------------------------------------------------------
+
+    def blob_path(self, sha256: str) -> Path:
+        """``evidence/blobs/<sha[:2]>/<sha256>`` (whether or not it exists)."""
+        return self.blobs / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.blob_path(sha256).is_file()
+
+    def put_bytes(self, data: bytes) -> StoredBlob:
+        """Store ``data``; returns the blob (an existing identical blob is reused)."""
+        import io
+
+        return self.put_stream(io.BytesIO(data))
+
+    def put_file(self, path: Path) -> StoredBlob:
+        """Stream the file at ``path`` into the store while hashing it."""
+        try:
+            with path.open("rb") as handle:
+                return self.put_stream(handle)
+        except OSError as exc:
+            raise EvidenceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+    def put_stream(self, handle: BinaryIO) -> StoredBlob:
+        """Copy ``handle`` to a temporary file in the store, hash, fsync, rename into place."""
+        self.blobs.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".incoming.", suffix=".tmp", dir=self.blobs)
+        tmp = Path(tmp_name)
+        try:
+            digest, size = _copy_hashing(handle, fd)
+            target = self.blob_path(digest)
+            if target.exists():
+                tmp.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)
+            return StoredBlob(digest, size, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def verify(self, sha256: str) -> bool:
+        """Whether the blob exists and its bytes still hash to ``sha256``."""
+        path = self.blob_path(sha256)
+        if not path.is_file():
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest() == sha256
+
+    # Manifest ----------------------------------------------------------------------
+
+    def load_manifest(self) -> Manifest:
+        """The manifest (empty when nothing was collected yet)."""
+        if not self.manifest_path.exists():
+            return Manifest()
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return Manifest.model_validate(data)
+        except (OSError, ValueError, ValidationError) as exc:
+            raise EvidenceError(f"{self.manifest_path}: damaged manifest: {exc}") from exc
+
+    def append(
+        self, entries: Iterable[Evidence] = (), errors: Iterable[dict[str, str]] = ()
+    ) -> Manifest:
+        """Append new entries and errors (duplicates skipped) and write the manifest atomically.
+
+        Every entry's blob must already be in the store; the manifest never names a blob
+        that is not fully written.
+        """
+        manifest = self.load_manifest()
+        known = {_entry_key(e) for e in manifest.evidence}
+        for entry in entries:
+            if not self.has(entry.sha256):
+                raise EvidenceError(f"blob {entry.sha256} is not in the store; not recorded")
+            if _entry_key(entry) not in known:
+                manifest.evidence.append(entry)
+                known.add(_entry_key(entry))
+        for error in errors:
+            if error not in manifest.errors:
+                manifest.errors.append(error)
+        self._write(manifest)
+        return manifest
+
+    def find(self, source: str, query: str, sha256: str) -> Evidence | None:
+        """The manifest entry for this source, query and blob, if recorded."""
+        for entry in self.load_manifest().evidence:
+            if _entry_key(entry) == (source, query, sha256):
+                return entry
+        return None
+
+    def _write(self, manifest: Manifest) -> None:
+        text = manifest.model_dump_json(indent=2) + "\n"
+        atomic_write(self.manifest_path, text.encode("utf-8"))
+
+
+def _entry_key(entry: Evidence) -> tuple[str, str, str]:
+    return (entry.source, entry.query, entry.sha256)
+
+
+def _copy_hashing(handle: BinaryIO, fd: int) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with os.fdopen(fd, "wb") as out:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest.hexdigest(), size
+
+
+def workspace_evidence(workspace: Path | None) -> list[Evidence]:
+    """The manifest entries of a workspace ([] when nothing was collected, or no workspace)."""
+    if workspace is None:
+        return []
+    return EvidenceStore(workspace).load_manifest().evidence

@@ -1,0 +1,64 @@
+"""Git changes (``git.log``, from the git source) into records of kind ``change``.
+
+Each line is ``commit|tag`` then fields separated by ``\\x1f`` (see
+:mod:`hotwash.sources.git`). ``level`` says what the change is: ``tag``, ``merge`` or
+``commit``; ``actor`` is the author or tagger; ``fields`` has the sha, parents and refs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from hotwash.errors import ParseError
+from hotwash.parse import ParseContext, register_parser
+from hotwash.timeutil import parse_instant
+
+__all__ = ["parse_git_log"]
+
+SEP = "\x1f"
+
+
+def _row(line: str, index: int, ctx: ParseContext) -> dict[str, Any]:
+    parts = line.split(SEP)
+    if len(parts) < 7 or parts[0] not in {"commit", "tag"}:
+        raise ParseError("not a git.log line (expected 7 fields)", ctx.path, index)
+    kind, ident, when, who, parents, refs, subject = parts[:7]
+    try:
+        ts = parse_instant(when)
+    except ValueError as exc:
+        raise ParseError(f"git date {when!r}: {exc}", ctx.path, index) from exc
+    merge = kind == "commit" and len(parents.split()) > 1
+    level = "tag" if kind == "tag" else ("merge" if merge else "commit")
+    message = f"tag {ident}: {subject}" if kind == "tag" else subject
+    fields = {"sha": ident if kind == "commit" else parents, "parents": parents, "refs": refs}
+    return {
+        "ts": ts,
+        "ts_text": when,
+        "kind": "change",
+        "stream": ctx.stream or ctx.source,
+        "level": level,
+        "message": message,
+        "actor": who or None,
+        "fields": json.dumps(fields, sort_keys=True),
+        "offset": index,
+    }
+
+
+@register_parser("git.log")
+def parse_git_log(data: bytes | Path, ctx: ParseContext) -> pl.DataFrame:
+    """One change record per line."""
+    raw = data if isinstance(data, bytes) else Path(data).read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    rows = [_row(line, i, ctx) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not rows:
+        from hotwash.records import empty_records
+
+        return empty_records()
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    return frame.with_columns(
+        pl.lit(ctx.source).alias("source"), pl.lit(ctx.evidence).alias("evidence")
+    )

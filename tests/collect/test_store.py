@@ -1,0 +1,105 @@
+"""The evidence store: content-addressed blobs, an append-only manifest."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from hotwash.errors import EvidenceError
+from hotwash.evidence.model import Evidence, Window
+from hotwash.evidence.store import EvidenceStore, workspace_evidence
+
+WINDOW = Window(
+    start=datetime(2024, 5, 14, 12, tzinfo=UTC), end=datetime(2024, 5, 14, 15, tzinfo=UTC)
+)
+
+
+def entry(sha: str, query: str = "q") -> Evidence:
+    return Evidence(
+        sha256=sha, source="s", kind="file", format="log.auto", query=query,
+        window_asked=WINDOW, fetched_at=datetime(2024, 5, 14, 16, tzinfo=UTC), size=3,
+    )  # fmt: skip
+
+
+def test_a_blob_is_stored_under_its_hash_and_reused(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    first = store.put_bytes(b"abc")
+    again = store.put_stream(io.BytesIO(b"abc"))
+    sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert first.sha256 == again.sha256 == sha
+    assert first.path == tmp_path / "evidence" / "blobs" / "ba" / sha
+    assert first.path.read_bytes() == b"abc" and store.verify(sha)
+    assert [p.name for p in first.path.parent.parent.rglob("*") if p.is_file()] == [sha]
+
+
+def test_a_changed_blob_no_longer_verifies(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    blob = store.put_bytes(b"abc")
+    blob.path.write_bytes(b"abd")
+    assert not store.verify(blob.sha256)
+
+
+def test_manifest_appends_once_per_source_query_and_blob(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    sha = store.put_bytes(b"abc").sha256
+    store.append([entry(sha)])
+    store.append([entry(sha)], errors=[{"source": "s", "message": "boom"}])
+    store.append([entry(sha, query="other")], errors=[{"source": "s", "message": "boom"}])
+    manifest = store.load_manifest()
+    assert [e.query for e in manifest.evidence] == ["q", "other"]
+    assert manifest.errors == [{"source": "s", "message": "boom"}]
+    assert [e.sha256 for e in workspace_evidence(tmp_path)] == [sha, sha]
+
+
+def test_an_entry_whose_blob_is_not_stored_is_refused(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    with pytest.raises(EvidenceError, match="not in the store"):
+        store.append([entry("0" * 64)])
+    assert not store.manifest_path.exists()
+
+
+def test_a_failing_stream_leaves_no_blob_and_no_temporary_file(tmp_path: Path) -> None:
+    class Broken(io.RawIOBase):
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int = -1) -> bytes:
+            self.calls += 1
+            if self.calls > 1:
+                raise OSError("disk vanished")
+            return b"partial"
+
+    store = EvidenceStore(tmp_path)
+    with pytest.raises(OSError):
+        store.put_stream(Broken())  # type: ignore[arg-type]
+    assert [p for p in store.blobs.rglob("*") if p.is_file()] == []
+
+
+def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    store.manifest_path.parent.mkdir(parents=True)
+    store.manifest_path.write_text("{not json")
+    with pytest.raises(EvidenceError, match="damaged manifest"):
+        store.load_manifest()
+
+
+def test_no_workspace_means_no_evidence(tmp_path: Path) -> None:
+    assert workspace_evidence(None) == [] and workspace_evidence(tmp_path) == []
+
+
+def test_the_public_api_of_collect_is_small_and_stable() -> None:
+    import hotwash.collect
+
+    assert hotwash.collect.__all__ == [
+        "CollectResult",
+        "Progress",
+        "SourceOutcome",
+        "collect",
+        "collect_sources",
+    ]
