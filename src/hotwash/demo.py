@@ -55,6 +55,33 @@ def prepare(out: Path) -> Path:
     return out
 
 
+def step_collect(run: DemoRun) -> None:
+    """Collect the example's raw evidence (logs, metrics, alerts, pages, chat, events)."""
+    from hotwash.collect import collect
+    from hotwash.collect.summary import summary_text
+
+    result = collect(run.workspace)
+    run.say("== collect")
+    run.say(summary_text(result))
+    if not result.ok:
+        run.failed = True
+
+
+def step_timeline(run: DemoRun) -> None:
+    """Build the timeline from the collected evidence and accept it into incident.yaml."""
+    from hotwash.timeline import accept_in_workspace
+    from hotwash.timeline.text import format_result
+
+    result, done, path = accept_in_workspace(run.workspace, None)
+    run.say("== timeline")
+    run.say(format_result(result))
+    run.say(
+        f"accepted {len(done.added)} detected entries into {path.name} "
+        f"({len(done.skipped)} already there); milestones filled: "
+        f"{', '.join(done.milestones) or 'none (all written by hand)'}"
+    )
+
+
 def step_check(run: DemoRun) -> None:
     """Lint the post-mortem as of three days after resolution (reproducible)."""
     from hotwash.checks.output import format_text
@@ -62,11 +89,13 @@ def step_check(run: DemoRun) -> None:
     from hotwash.checks.runner import run_checks
     from hotwash.config import load_settings
     from hotwash.document import load
+    from hotwash.evidence.store import workspace_evidence
 
     doc = load(run.workspace)
     resolved = doc.incident.milestones.resolved
     run.now = run.now or (resolved + timedelta(days=3) if resolved else None)
     ctx = CheckContext(settings=load_settings(run.workspace))
+    ctx.evidence = workspace_evidence(run.workspace)
     if run.now is not None:
         ctx.now = run.now
     result = run_checks(doc, ctx)
@@ -86,7 +115,28 @@ def step_render(run: DemoRun) -> None:
         run.say(f"wrote {path}")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_check, step_render]
+def step_publish(run: DemoRun) -> None:
+    """Dry run of publishing: the tracker issues and reminders it would create (no network)."""
+    from datetime import UTC
+
+    from hotwash.publish.pipeline import PublishRequest, publish
+    from hotwash.publish.present import publish_lines
+
+    now = run.now or datetime.now(UTC)
+    request = PublishRequest(trackers=True, calendar=True, dry_run=True, now=now)
+    result = publish(run.workspace, request)
+    run.say("== publish (dry run: nothing is created, sent or written)")
+    for line in publish_lines(result, dry_run=True):
+        run.say(line)
+
+
+STEPS: list[Callable[[DemoRun], None]] = [
+    step_collect,
+    step_timeline,
+    step_check,
+    step_render,
+    step_publish,
+]
 
 
 def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoRun:

@@ -22,6 +22,11 @@ COMMANDS: dict[str, str] = {
     "render": "hotwash.cli.document:render",
     "schema": "hotwash.cli.document:schema",
     "demo": "hotwash.cli.demo:demo",
+    "collect": "hotwash.cli.collect:collect",
+    "timeline": "hotwash.cli.timeline:timeline",
+    "publish": "hotwash.cli.publish:publish",
+    "sync": "hotwash.cli.publish:sync",
+    "followups": "hotwash.cli.publish:followups",
 }
 
 

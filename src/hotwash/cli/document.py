@@ -62,6 +62,7 @@ def check(
     from hotwash.checks.runner import CheckResult, run_checks
     from hotwash.config import load_settings
     from hotwash.document import load
+    from hotwash.evidence.store import workspace_evidence
 
     selected = [c for s in select for c in s.split(",")]
     ignored = [c for s in ignore for c in s.split(",")]
@@ -77,6 +78,7 @@ def check(
         settings = load_settings(doc.path.parent if doc.path else path)
         when = now.replace(tzinfo=UTC) if now and now.tzinfo is None else now
         ctx = CheckContext(settings=settings, now=when or datetime.now(UTC))
+        ctx.evidence = workspace_evidence(doc.path.parent if doc.path else None)
         results.append(run_checks(doc, ctx, selected, ignored))
     fmt = "json" if as_json else fmt
     output = FORMATS[fmt](results)
@@ -168,25 +170,42 @@ def render(
     template: Path | None,
     audience: str,
 ) -> None:
-    """Write the report of a post-mortem (Markdown, self-contained HTML, PDF)."""
+    """Write the report of a post-mortem (Markdown, self-contained HTML, PDF).
+
+    Secrets are always redacted (and what the [redact] table of hotwash.toml asks for);
+    out/redactions.json says what kind was redacted in which field. The Markdown's
+    charts are written as PNG files in out/charts/.
+    """
     from hotwash.document import load
-    from hotwash.render import render_files
+    from hotwash.render import render_report
 
     doc = load(path)
     folder = out or (doc.path.parent / "out" if doc.path else Path("out"))
-    written = render_files(
+    result = render_report(
         doc, folder, list(formats) or ["markdown", "html"], template=template, audience=audience
     )
-    for file in written:
+    for file in result.reports:
         click.echo(f"wrote {file}")
+    if result.charts:
+        click.echo(f"wrote {len(result.charts)} charts in {result.charts[0].parent}")
+    kinds: dict[str, int] = {}
+    for hit in dict.fromkeys(result.hits):
+        kinds[hit.kind] = kinds.get(hit.kind, 0) + 1
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "nothing"
+    click.echo(f"redacted: {summary} (details in {result.redactions})")
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--title", help="Incident title.")
-@click.option("--severity", help="Severity (e.g. SEV2).")
+@click.option("--severity", help="Severity, one of the configured severity_scale (e.g. SEV2).")
 @click.option("--owner", help="Post-mortem owner.")
-@click.option("--no-input", is_flag=True, help="Ask nothing; use the options and defaults.")
+@click.option(
+    "--no-input", is_flag=True, help="Ask nothing; use the options and defaults (for scripts)."
+)
+@click.option(
+    "--interactive", is_flag=True, help="Ask the questions even when input is not a terminal."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing incident.yaml.")
 def init(
     path: Path,
@@ -194,18 +213,29 @@ def init(
     severity: str | None,
     owner: str | None,
     no_input: bool,
+    interactive: bool,
     force: bool,
 ) -> None:
     """Start a post-mortem workspace: incident.yaml, evidence/, records/, out/.
 
-    On a terminal it asks the questions, including a guided five whys; --no-input for scripts.
+    On a terminal it asks the questions (title, severity, owner, authors, impact start,
+    summary), then a guided five whys that warns about blame language in each answer.
+    --no-input for scripts.
     """
+    from hotwash.config import load_settings
+    from hotwash.document import DOCUMENT_NAME
     from hotwash.workspace import InitAnswers, ask_answers, create_workspace
 
+    if (path / DOCUMENT_NAME).exists() and not force:
+        raise HotwashError(f"{path / DOCUMENT_NAME} already exists; use --force to overwrite")
+    scale = [str(s) for s in load_settings(path).get("severity_scale")]
+    if severity is not None and severity not in scale:
+        raise click.BadParameter(
+            f"{severity!r} is not one of {', '.join(scale)}", param_hint="--severity"
+        )
     answers = InitAnswers(title=title, severity=severity, owner=owner)
-    interactive = not no_input and sys.stdin.isatty()
-    if interactive:
-        answers = ask_answers(answers)
+    if interactive or (not no_input and sys.stdin.isatty()):
+        answers = ask_answers(answers, severities=scale)
     try:
         target = create_workspace(path, answers, force=force)
     except FileExistsError as exc:

@@ -49,7 +49,16 @@ class Detector(ABC):
 _REGISTRY: dict[str, type[Detector]] = {}
 
 #: Modules holding built-in detectors; each registers its classes on import.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "hotwash.detect.alerts",
+    "hotwash.detect.pages",
+    "hotwash.detect.chat",
+    "hotwash.detect.changes",
+    "hotwash.detect.kubernetes",
+    "hotwash.detect.signatures",
+    "hotwash.detect.http_errors",
+    "hotwash.detect.changepoint",
+)
 
 
 def register_detector(cls: type[Detector]) -> type[Detector]:
