@@ -150,7 +150,13 @@ def _context(spec: SourceSpec, fetched: Fetched, blob: StoredBlob, window: Windo
         year_hint=window.start.year,
         reference=window.start,
         stream=fetched.meta.get("stream"),
+        query_name=fetched.meta.get("query_name") or _stem(fetched.meta.get("file")),
     )
+
+
+def _stem(file: str | None) -> str | None:
+    """A saved payload's file name without folder and suffix (``http_rate_by_code``)."""
+    return Path(file).stem if file else None
 
 
 def write_records(frames: Iterable[pl.DataFrame], target: Path) -> int:

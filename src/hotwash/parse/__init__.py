@@ -52,6 +52,9 @@ class ParseContext:
     """An instant near the data (the start of the window asked), for yearless formats."""
     stream: str | None = None
     """The stream name to give records that carry none (file, pod, channel)."""
+    query_name: str | None = None
+    """The name of the query behind a payload (``queries = [{name, expr}]``, or a saved
+    file's stem), for series that carry no metric name of their own."""
     notes: dict[str, str] = field(default_factory=dict)
     """Parsers may note what the collector should keep in the evidence ``meta``
     (``invalid_utf8_lines``, ``truncated``); the only mutable part of the context."""

@@ -75,12 +75,16 @@ def parse_query_range(data: bytes | Path, ctx: ParseContext) -> pl.DataFrame:
         points = series.get("values") or ([series["value"]] if "value" in series else [])
         points = expect(points, list, f"result[{index}].values", ctx)
         metric = expect(series.get("metric") or {}, dict, f"result[{index}].metric", ctx)
-        columns.extend(sample_columns(points, len(columns), ctx), series_constants(metric))
+        constants = series_constants(metric, ctx.query_name)
+        columns.extend(sample_columns(points, len(columns), ctx), constants)
     return columns.frame(ctx)
 
 
-def series_constants(metric: dict[str, Any]) -> dict[str, Any]:
-    """The columns every sample of one series shares (``ALERTS`` samples are alerts)."""
+def series_constants(metric: dict[str, Any], query_name: str | None = None) -> dict[str, Any]:
+    """The columns every sample of one series shares (``ALERTS`` samples are alerts).
+
+    A series with no ``__name__`` (the result of an expression such as ``sum by (code)
+    (rate(...))``) is named after its query, so that two such series stay apart."""
     name = str(metric.get("__name__", ""))
     if name == "ALERTS":
         return {
@@ -93,7 +97,7 @@ def series_constants(metric: dict[str, Any]) -> dict[str, Any]:
     return {
         "kind": "metric",
         "stream": labels_text(metric, skip=("__name__",)),
-        "message": name or labels_text(metric),
+        "message": name or query_name or labels_text(metric),
         "fields": to_json(metric),
     }
 
