@@ -55,3 +55,12 @@ def test_schema_is_json_schema() -> None:
     schema = json.loads(run("schema").stdout)
     assert schema["$schema"].endswith("2020-12/schema")
     assert "action_items" in schema["properties"]
+
+
+def test_unreadable_document_does_not_claim_all_checks_passed(tmp_path: Path) -> None:
+    file = tmp_path / "incident.yaml"
+    file.write_text("title: [broken\n")
+    proc = run("check", str(file))
+    assert proc.returncode == 2
+    assert "All checks passed" not in proc.stdout
+    assert "1 document could not be read" in proc.stderr

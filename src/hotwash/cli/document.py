@@ -81,10 +81,11 @@ def check(
         ctx.evidence = workspace_evidence(doc.path.parent if doc.path else None)
         results.append(run_checks(doc, ctx, selected, ignored))
     fmt = "json" if as_json else fmt
-    output = FORMATS[fmt](results)
-    if output:
-        click.echo(output)
+    if results or fmt != "text":
+        click.echo(FORMATS[fmt](results))
     if unreadable:
+        plural = "s" if unreadable > 1 else ""
+        click.echo(f"hotwash: {unreadable} document{plural} could not be read", err=True)
         sys.exit(2)
     if any(not r.ok for r in results):
         sys.exit(1)
