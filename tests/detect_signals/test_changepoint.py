@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hotwash.detect.base import DetectContext, all_detectors
-from hotwash.detect.changepoint import MetricChangeDetector
+from hotwash.detect.changepoint import SETTLE, STUCK_MIN, MetricChangeDetector, stuck_points
 from hotwash.model import Event
 
 RecordsFactory = Callable[[list[dict[str, Any]]], pl.DataFrame]
@@ -105,3 +105,61 @@ def test_constant_series_gives_nothing(
         for i in range(points)
     ]
     assert run(make_records(rows), make_context(T0, points / 120, points / 120)) == []
+
+
+def _edit(rows: list[dict[str, Any]], start: datetime, end: datetime, value: Any) -> None:
+    """Set (or shift, when ``value`` is callable) the values of rows in [start, end)."""
+    for row in rows:
+        if start <= row["ts"] < end:
+            row["value"] = value(row["value"]) if callable(value) else value
+
+
+def test_a_signal_that_stops_moving_is_stuck(
+    make_records: RecordsFactory, make_context: ContextFactory
+) -> None:
+    rows = series(step=0)
+    _edit(rows, STEP_START, STEP_END, 113.5)
+    events = run(make_records(rows), make_context(T0, BASELINE_HOURS, 6))
+    assert [e.title for e in events] == [
+        'http_request_duration_p99{service="checkout"} stuck at 113.5',
+        'http_request_duration_p99{service="checkout"} recovered: 113.5 -> '
+        + events[1].title.rsplit(" ", 1)[1],
+    ]
+    assert events[0].at == STEP_START + timedelta(minutes=STUCK_MIN)
+    assert events[1].at == STEP_END
+
+
+def test_stuck_needs_a_run_longer_than_the_baseline_completed() -> None:
+    rng = np.random.default_rng(3)
+    baseline = np.concatenate((rng.normal(0, 1, 500), np.full(150, 2.0), rng.normal(0, 1, 500)))
+    shorter = np.concatenate((np.full(120, 5.0), rng.normal(0, 1, 50)))
+    assert not stuck_points(baseline, shorter).any()
+    longer = np.concatenate((np.full(200, 5.0), rng.normal(0, 1, 50)))
+    assert np.flatnonzero(stuck_points(baseline, longer)).tolist() == list(range(150, 200))
+
+
+def test_stuck_counts_a_run_from_its_start_in_the_baseline() -> None:
+    baseline = np.concatenate((np.arange(30.0), np.full(10, 7.0)))
+    assert np.flatnonzero(stuck_points(baseline, np.full(5, 7.0))).tolist() == [2, 3, 4]
+    assert not stuck_points(np.full(40, 7.0), np.full(40, 7.0)).any()
+
+
+def test_a_relapse_before_settling_is_the_same_episode(
+    make_records: RecordsFactory, make_context: ContextFactory
+) -> None:
+    rows = series(step=0)
+    gap = STEP_START + timedelta(minutes=40)
+    _edit(rows, STEP_START, gap, lambda v: v + 60)
+    _edit(rows, gap + timedelta(minutes=SETTLE - 4), STEP_END, lambda v: v + 60)
+    events = run(make_records(rows), make_context(T0, BASELINE_HOURS, 6))
+    assert [e.at for e in events] == [STEP_START, STEP_END]
+
+
+def test_a_single_spike_beyond_the_baseline_extremes_is_an_onset(
+    make_records: RecordsFactory, make_context: ContextFactory
+) -> None:
+    rows = series(step=0)
+    _edit(rows, STEP_START, STEP_START + timedelta(minutes=1), lambda v: v + 40)
+    events = run(make_records(rows), make_context(T0, BASELINE_HOURS, 6))
+    assert [e.at for e in events] == [STEP_START, STEP_START + timedelta(minutes=1)]
+    assert " rose: " in events[0].title

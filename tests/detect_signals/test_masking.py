@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotwash.detect.masking import mask_messages
+from hotwash.detect.masking import MASK_RULES, PARALLEL_MIN_ROWS, mask_messages
 
 
 def mask(text: str) -> str:
@@ -55,3 +57,46 @@ def test_messages_differing_in_numbers_mask_alike(a: int, b: int) -> None:
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
 def test_no_digit_survives(text: str) -> None:
     assert not any(ch.isdigit() for ch in mask(text))
+
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "detect_signals"
+
+
+def one_rule_at_a_time(messages: pl.Series) -> pl.Series:
+    """The reference: every rule of MASK_RULES in its own pass, on every row."""
+    expr = pl.col("m")
+    for _name, pattern, replacement in MASK_RULES:
+        expr = expr.str.replace_all(pattern, replacement)
+    return messages.to_frame("m").select(expr.str.strip_chars())["m"]
+
+
+def test_merged_passes_mask_like_the_rules_one_by_one() -> None:
+    samples = [pl.read_csv(p, infer_schema=False)["Content"] for p in sorted(DATA.glob("*.csv"))]
+    extra = [
+        "MAC ab:cd:ef:01:23:45 at 10:20:30.5",
+        "Jan 12 10:00:00 took 5ms, wrote 2KB to /var/x and 'a b' \"c d\"",
+        "offset -42 of 0x1f: id=7 retry=-3 v2.3.4.5 [fe80::1]:443",
+        "2024-05-14T10:00:00Z uuid 123e4567-e89b-12d3-a456-426614174000 blk_-12",
+    ]
+    messages = pl.concat([*samples, pl.Series("Content", extra)])
+    assert mask_messages(messages).to_list() == one_rule_at_a_time(messages).to_list()
+
+
+def test_mac_address_is_masked_whole() -> None:
+    assert mask("link ab:cd:ef:01:23:45 up") == "link <*> up"
+
+
+def test_repeated_messages_map_back_to_their_rows() -> None:
+    messages = pl.Series("msg", ["b 2", None, "a 1", "b 2", "c", "a 1", None, "b 3"])
+    masked = mask_messages(messages)
+    assert masked.name == "msg"
+    assert masked.to_list() == ["b <*>", None, "a <*>", "b <*>", "c", "a <*>", None, "b <*>"]
+
+
+def test_large_input_masked_in_chunks_keeps_row_order() -> None:
+    rows = PARALLEL_MIN_ROWS * 2 + 7
+    words = ["alpha", "beta", "gamma"]
+    messages = pl.Series([f"{words[i % 3]} took {i}ms via /p/{i}" for i in range(rows)])
+    masked = mask_messages(messages)
+    assert masked.to_list() == [f"{words[i % 3]} took <*> via <*>" for i in range(rows)]
+    assert masked.to_list() == one_rule_at_a_time(messages).to_list()

@@ -79,3 +79,12 @@ def test_order_of_messages_does_not_change_templates(lines: list[str], rnd: obje
     first = dict(zip(lines, mine_templates(pl.Series(lines)).to_list(), strict=True))
     second = dict(zip(shuffled, mine_templates(pl.Series(shuffled)).to_list(), strict=True))
     assert first == second
+
+
+def test_repeated_lines_get_their_template_row_by_row() -> None:
+    lines = ["disk full on /dev/sda1", None, "retry 1 of 3 failed", "retry 2 of 3 failed"]
+    messages = pl.Series("message", [lines[i % 4] for i in range(40)])
+    templates = mine_templates(messages)
+    assert templates.name == "message"
+    expected = ["disk full on <*>", None, "retry <*> of <*> failed", "retry <*> of <*> failed"]
+    assert templates.to_list() == [expected[i % 4] for i in range(40)]
