@@ -138,7 +138,10 @@ def app_event(rng: random.Random, when: datetime) -> dict[str, object]:
             "route": "/api/cart/checkout",
         }
     if DEPLOY <= when < MITIGATED and rng.random() < 0.1:
-        return base | {"level": "warn", "msg": "slow acquire", "wait_ms": rng.randint(900, 1990)}
+        wait_ms = rng.randint(900, 1990)  # drawn either way, so the rest of the data stays put
+        if when <= SLOW:  # the planted first "slow acquire" stays the first one
+            return base | {"level": "info", "msg": "cart loaded", "items": 1 + wait_ms % 6}
+        return base | {"level": "warn", "msg": "slow acquire", "wait_ms": wait_ms}
     roll = rng.random()
     if roll < 0.02:
         return base | {"level": "warn", "msg": "payment provider slow", "latency_ms": 850}
