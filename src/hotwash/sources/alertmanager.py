@@ -16,36 +16,23 @@ notifications a webhook receiver saved (format ``alertmanager.webhook``).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
-
-import httpx
+from collections.abc import Iterator
 
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
-from hotwash.sources.base import Fetched, Source, register_source
-from hotwash.sources.http import HttpApi, HttpResponse, Sleep
+from hotwash.sources.base import Fetched, register_source
+from hotwash.sources.http import HttpApi, HttpResponse, HttpSource
 from hotwash.sources.options import list_option
 
 __all__ = ["AlertmanagerSource"]
 
 
 @register_source
-class AlertmanagerSource(Source):
+class AlertmanagerSource(HttpSource):
     """``/api/v2/alerts`` (active, silenced, inhibited, unprocessed) and ``/api/v2/silences``."""
 
     name = "alertmanager"
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.client = client
-        self.sleep = sleep
-        self.env = env
 
     def collect(self, spec: SourceSpec, window: Window) -> Iterator[Fetched]:
         """Yield the alerts, then the silences; both are snapshots taken now."""
@@ -56,7 +43,7 @@ class AlertmanagerSource(Source):
             "unprocessed": "true",
             "filter": list_option(spec, "filter") or None,
         }
-        with HttpApi(spec, client=self.client, sleep=self.sleep, env=self.env) as api:
+        with self.api(spec) as api:
             alerts = _listed(api, api.get("/api/v2/alerts", params))
             yield Fetched("alertmanager.alerts", alerts.request, alerts.content)
             silences = _listed(api, api.get("/api/v2/silences", {"filter": params["filter"]}))

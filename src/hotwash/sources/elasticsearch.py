@@ -25,17 +25,14 @@ artefact then says so in ``meta["paging"]``.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
-
-import httpx
 
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
-from hotwash.sources.base import Fetched, Source, register_source
-from hotwash.sources.http import HttpApi, HttpResponse, Sleep, number_option
+from hotwash.sources.base import Fetched, register_source
+from hotwash.sources.http import HttpApi, HttpResponse, HttpSource, number_option
 from hotwash.sources.options import bool_option, str_option
 from hotwash.timeutil import format_iso
 
@@ -73,20 +70,10 @@ def search_body(spec: SourceSpec, window: Window, size: int) -> dict[str, Any]:
 
 
 @register_source
-class ElasticsearchSource(Source):
+class ElasticsearchSource(HttpSource):
     """``_search`` pages with ``search_after`` (optionally inside a point in time)."""
 
     name = "elasticsearch"
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.client = client
-        self.sleep = sleep
-        self.env = env
 
     def collect(self, spec: SourceSpec, window: Window) -> Iterator[Fetched]:
         """Yield every page of hits in the window, oldest first."""
@@ -96,9 +83,7 @@ class ElasticsearchSource(Source):
         use_pit = bool_option(spec, "pit", False)
         safe = use_pit or str_option(spec, "tiebreaker")
         meta = {} if safe else {"paging": UNSAFE_PAGING}
-        with HttpApi(
-            spec, client=self.client, sleep=self.sleep, env=self.env, default_auth="apikey"
-        ) as api:
+        with self.api(spec, default_auth="apikey") as api:
             pit = _open_pit(api, index) if use_pit else None
             for answer, shown in _pages(api, index, body, pit):
                 yield Fetched("elasticsearch.search", shown, answer.content, meta=dict(meta))

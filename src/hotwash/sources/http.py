@@ -34,6 +34,7 @@ import httpx
 
 from hotwash.errors import SourceError
 from hotwash.model import SourceSpec
+from hotwash.sources.base import Source
 
 __all__ = [
     "HttpApi",
@@ -392,3 +393,24 @@ def _authorization(scheme: str, secret: str, username: str | None) -> str:
     if scheme == "apikey":
         return f"ApiKey {secret}"
     return f"Bearer {secret}"
+
+
+class HttpSource(Source):
+    """A source that speaks HTTP. The client, the sleep between retries and the environment
+    (where tokens are read) are injectable, so tests run against ``httpx.MockTransport``
+    without waiting and without touching ``os.environ``."""
+
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        sleep: Sleep = time.sleep,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.client = client
+        self.sleep = sleep
+        self.env = env
+
+    def api(self, spec: SourceSpec, **defaults: Any) -> HttpApi:
+        """An :class:`HttpApi` for ``spec`` with this source's client, sleep and environment;
+        ``defaults`` are HttpApi's keyword defaults (``default_url``, ``default_auth``...)."""
+        return HttpApi(spec, client=self.client, sleep=self.sleep, env=self.env, **defaults)

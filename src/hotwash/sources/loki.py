@@ -29,20 +29,18 @@ global default. Without ``/config`` (a gateway may hide it) the manifest says
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
-from hotwash.sources.base import Fetched, Source, register_source
-from hotwash.sources.http import HttpApi, HttpResponse, Sleep, number_option
+from hotwash.sources.base import Fetched, register_source
+from hotwash.sources.http import HttpApi, HttpResponse, HttpSource, number_option
 from hotwash.sources.options import str_option
 from hotwash.sources.prometheus import parse_duration
 from hotwash.timeutil import format_iso
@@ -68,20 +66,10 @@ def page_timestamps(data: Any) -> list[int]:
 
 
 @register_source
-class LokiSource(Source):
+class LokiSource(HttpSource):
     """Pages a LogQL query forward through the window under ``limit`` lines per request."""
 
     name = "loki"
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.client = client
-        self.sleep = sleep
-        self.env = env
 
     def collect(self, spec: SourceSpec, window: Window) -> Iterator[Fetched]:
         """Yield non-overlapping pages covering ``[window.start, window.end)``."""
@@ -89,7 +77,7 @@ class LokiSource(Source):
         if not query or not query.strip():
             raise SourceError(spec.name, "query (a LogQL selector) is required")
         limit = int(number_option(spec, "limit", DEFAULT_LIMIT, minimum=1))
-        with HttpApi(spec, client=self.client, sleep=self.sleep, env=self.env) as api:
+        with self.api(spec) as api:
             meta = {**loki_retention(api, window), "direction": "forward"}
             for answer in self._pages(api, query, limit, window):
                 yield Fetched("loki.query_range", answer.request, answer.content, meta=dict(meta))

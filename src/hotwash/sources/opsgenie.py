@@ -19,18 +19,15 @@ entry of those alerts is collected whatever the window.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
-
-import httpx
 
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
-from hotwash.sources.base import Fetched, Source, register_source
-from hotwash.sources.http import HttpApi, HttpResponse, Sleep, number_option
+from hotwash.sources.base import Fetched, register_source
+from hotwash.sources.http import HttpApi, HttpResponse, HttpSource, number_option
 from hotwash.sources.options import list_option, str_option
 
 __all__ = ["OpsgenieSource"]
@@ -40,20 +37,10 @@ PAGE_LIMIT = 100
 
 
 @register_source
-class OpsgenieSource(Source):
+class OpsgenieSource(HttpSource):
     """Alert logs (``opsgenie.alert_logs``) of the alerts named in the spec."""
 
     name = "opsgenie"
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.client = client
-        self.sleep = sleep
-        self.env = env
 
     def collect(self, spec: SourceSpec, window: Window) -> Iterator[Fetched]:
         """Yield every page of every named alert's log."""
@@ -62,11 +49,8 @@ class OpsgenieSource(Source):
             raise SourceError(spec.name, "alert_ids must list the Opsgenie alerts to collect")
         identifier = str_option(spec, "identifier_type", "id") or "id"
         limit = min(int(number_option(spec, "page_size", PAGE_LIMIT, minimum=1)), PAGE_LIMIT)
-        with HttpApi(
+        with self.api(
             spec,
-            client=self.client,
-            sleep=self.sleep,
-            env=self.env,
             default_url=DEFAULT_URL,
             default_auth="opsgenie",
         ) as api:

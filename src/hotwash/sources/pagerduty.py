@@ -19,17 +19,14 @@ Both page with ``offset`` / ``limit`` until ``more`` is false.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
-
-import httpx
 
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
-from hotwash.sources.base import Fetched, Source, register_source
-from hotwash.sources.http import HttpApi, HttpResponse, Sleep, number_option
+from hotwash.sources.base import Fetched, register_source
+from hotwash.sources.http import HttpApi, HttpResponse, HttpSource, number_option
 from hotwash.sources.options import list_option
 from hotwash.timeutil import format_iso
 
@@ -41,20 +38,10 @@ ACCEPT = "application/vnd.pagerduty+json;version=2"
 
 
 @register_source
-class PagerDutySource(Source):
+class PagerDutySource(HttpSource):
     """Incidents (``pagerduty.incidents``) and their log entries (``pagerduty.log_entries``)."""
 
     name = "pagerduty"
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.client = client
-        self.sleep = sleep
-        self.env = env
 
     def collect(self, spec: SourceSpec, window: Window) -> Iterator[Fetched]:
         """Yield each page of incidents, each followed by its incidents' log entries."""
@@ -66,11 +53,8 @@ class PagerDutySource(Source):
             "service_ids[]": list_option(spec, "service_ids") or None,
             "time_zone": "UTC",
         }
-        with HttpApi(
+        with self.api(
             spec,
-            client=self.client,
-            sleep=self.sleep,
-            env=self.env,
             default_url=DEFAULT_URL,
             default_auth="pagerduty",
             default_headers={"Accept": ACCEPT},

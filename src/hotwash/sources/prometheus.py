@@ -24,22 +24,19 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
-from hotwash.sources.base import Fetched, Source, register_source
+from hotwash.sources.base import Fetched, register_source
 from hotwash.sources.http import (
     HttpApi,
     HttpResponse,
-    Sleep,
+    HttpSource,
     api_error_detail,
     number_option,
     option,
@@ -152,20 +149,10 @@ def retention_meta(flags: Mapping[str, Any], window: Window) -> dict[str, str]:
 
 
 @register_source
-class PrometheusSource(Source):
+class PrometheusSource(HttpSource):
     """Range queries, the ALERTS history and active alerts from one Prometheus server."""
 
     name = "prometheus"
-
-    def __init__(
-        self,
-        client: httpx.Client | None = None,
-        sleep: Sleep = time.sleep,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.client = client
-        self.sleep = sleep
-        self.env = env
 
     def collect(self, spec: SourceSpec, window: Window) -> Iterator[Fetched]:
         """Yield each chunk of each query, then the ALERTS chunks, then active alerts."""
@@ -175,7 +162,7 @@ class PrometheusSource(Source):
             int(number_option(spec, "max_points", DEFAULT_MAX_POINTS, 2)), SERVER_MAX_POINTS
         )
         alerts = bool_option(spec, "alerts", True)
-        with HttpApi(spec, client=self.client, sleep=self.sleep, env=self.env) as api:
+        with self.api(spec) as api:
             meta = self._retention(api, window)
             if alerts:
                 queries.append((ALERTS_QUERY, ALERTS_QUERY))
