@@ -50,10 +50,11 @@ PROBATION = 0.15
 #: Settings tried by ``--holdout`` (module constants of the detector). STUCK_MIN 10**9
 #: turns the stuck-signal test off.
 GRID: tuple[dict[str, float], ...] = tuple(
-    {"STUCK_MIN": stuck, "SETTLE": settle, "Z_EXTREME": z}
+    {"STUCK_MIN": stuck, "SETTLE": settle, "Z_EXTREME": z, "EXTREME_HISTORY": history}
     for stuck in (12, 10**9)
     for settle in (12, 24, 36)
     for z in (4.0, 6.0)
+    for history in (0.0, 3.0)
 )
 MAX_FALSE = 1.0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hotwash.detect.base import DetectContext, all_detectors
-from hotwash.detect.changepoint import SETTLE, STUCK_MIN, MetricChangeDetector, stuck_points
+from hotwash.detect.changepoint import (
+    EXTREME_HISTORY,
+    SETTLE,
+    STUCK_MIN,
+    MetricChangeDetector,
+    find_changes,
+    stuck_points,
+)
 from hotwash.model import Event
 
 RecordsFactory = Callable[[list[dict[str, Any]]], pl.DataFrame]
@@ -163,3 +171,41 @@ def test_a_single_spike_beyond_the_baseline_extremes_is_an_onset(
     events = run(make_records(rows), make_context(T0, BASELINE_HOURS, 6))
     assert [e.at for e in events] == [STEP_START, STEP_START + timedelta(minutes=1)]
     assert " rose: " in events[0].title
+
+
+def test_a_single_spike_needs_a_baseline_three_times_the_window() -> None:
+    rng = np.random.default_rng(5)
+    window = rng.normal(0, 1, 50)
+    window[10] = 20.0
+    ts = np.arange(50.0) * 60
+
+    def onsets(baseline_points: int) -> list[int]:
+        baseline = rng.normal(0, 1, baseline_points)
+        base_ts = (np.arange(baseline_points) - baseline_points) * 60.0
+        return [c.onset for c in find_changes(base_ts, baseline, ts, window)]
+
+    assert onsets(int(EXTREME_HISTORY * 50) - 1) == []
+    assert onsets(int(EXTREME_HISTORY * 50)) == [10]
+
+
+def run_lengths(values: list[float]) -> list[int]:
+    """Length of the run of equal values ending at each point."""
+    lengths: list[int] = []
+    for i, value in enumerate(values):
+        lengths.append(lengths[-1] + 1 if i and value == values[i - 1] else 1)
+    return lengths
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 2), min_size=2, max_size=80),
+    st.lists(st.integers(0, 2), min_size=1, max_size=80),
+)
+def test_stuck_flags_exactly_the_points_past_the_bar(base: list[int], now: list[int]) -> None:
+    baseline = [float(v) for v in base for _ in range(5)]
+    values = [float(v) for v in now for _ in range(4)]
+    lengths = run_lengths(baseline)
+    completed = [n for n, nxt in pairwise(lengths) if nxt == 1]
+    through = run_lengths(baseline + values)[len(baseline) :]
+    expected = [bool(completed) and n > max([*completed, STUCK_MIN]) for n in through]
+    assert stuck_points(np.array(baseline), np.array(values)).tolist() == expected

@@ -1,10 +1,10 @@
 """Template mining: group log messages that come from the same line of code.
 
-:func:`mine_templates` masks the messages (:func:`~hotwash.detect.masking.mask_messages`,
-vectorised), reduces them to their *distinct* masked forms with counts, clusters those,
-and maps the result back to every message with a join. The Python work therefore grows
-with the number of distinct masked messages (hundreds to a few thousands), never with
-the number of lines.
+:func:`mine_templates` masks each distinct message once
+(:func:`~hotwash.detect.masking.mask_distinct`, vectorised), reduces the result to the
+*distinct* masked forms with their line counts, clusters those, and maps the templates
+back to every line by index. The Python work therefore grows with the number of distinct
+masked messages (hundreds to a few thousands), never with the number of lines.
 
 Clustering is Drain-like over whitespace tokens: messages are grouped by token count,
 then by their first token (a masked first token is its own group); inside a group each
