@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 APT_PACKAGES := git prometheus prometheus-alertmanager chromium poppler-utils \
 	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
 
-.PHONY: demo test lint pytest bench sysdeps docs clean
+.PHONY: demo test lint pytest bench bench-check sysdeps docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,13 @@ test: lint pytest
 docs: $(STAMP)
 	$(BIN)/python -m hotwash.docs
 
+# The ingest benchmark on a generated gigabyte (kept in BENCH_DIR and reused next time).
+BENCH_SIZE ?= 1GB
+BENCH_DIR ?= /tmp/hotwash-bench-$(BENCH_SIZE)
 bench: $(STAMP)
+	$(BIN)/python bench/ingest.py --size $(BENCH_SIZE) --keep $(BENCH_DIR)
+
+bench-check: $(STAMP)
 	$(BIN)/python bench/check_many.py
 
 clean:

@@ -14,8 +14,9 @@ zones where the lines carry none) and ``raw/`` with the logs:
 
 About 3,000 distinct message templates with variable fields (ids, durations, IPs, paths,
 hex). The injected incident (``ground_truth.json``): three new error signatures from a known
-instant, a 5xx burst on the edge, one syslog host whose clock runs a known offset ahead, and
-one service silent for ten minutes. Stdlib only; deterministic for a seed.
+instant, a 5xx burst on the edge, one syslog host whose clock runs a known offset ahead (it
+logs the ``request_id`` of some edge requests as ``trace_id=``, so the offset is measurable
+against the edge), and one service silent for ten minutes. Stdlib only; deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ INCIDENT_AT = START + timedelta(minutes=75)
 INCIDENT_END = INCIDENT_AT + timedelta(minutes=20)
 SKEWED_HOST, SKEW_SECONDS = "db-1", 7.0
 SILENT_SERVICE = "svc-05"
+#: Share of edge requests whose slow query the skewed database host logs with the
+#: request id (``trace_id=``), so that its clock offset can be measured against the edge.
+TRACED_QUERIES = 0.002
 GAP = (START + timedelta(minutes=90), START + timedelta(minutes=100))
 
 _VERB_TEXT = """fetched started finished loaded saved synced evicted refreshed queued dequeued
@@ -107,13 +111,21 @@ def iso(ts: datetime, digits: int = 6) -> str:
     return (text[: 20 + digits] if digits < 6 else text + "0" * (digits - 6)) + "Z"
 
 
-def nginx_line(ts: datetime, r: random.Random, fill: Filler, failing: bool) -> str:
+def nginx_line(ts: datetime, r: random.Random, fill: Filler, failing: bool, request_id: str) -> str:
     status = 503 if failing and r.random() < 0.4 else r.choice((200, 200, 200, 204, 301, 404))
     path = fill(r.choice(PATHS))
     ip = f"203.0.{r.randrange(256)}.{r.randrange(1, 255)}"
     stamp = ts.strftime("%d/%b/%Y:%H:%M:%S +0000")
     size = r.randrange(100, 40000)
-    return f'{ip} - - [{stamp}] "GET {path} HTTP/1.1" {status} {size} "-" {r.choice(AGENTS)}'
+    agent = r.choice(AGENTS)
+    return f'{ip} - - [{stamp}] "GET {path} HTTP/1.1" {status} {size} "-" {agent} {request_id}'
+
+
+def syslog_line(ts: datetime, host: str, r: random.Random, msg: str) -> str:
+    """RFC 3164, written by the host's clock (``SKEWED_HOST`` runs ``SKEW_SECONDS`` ahead)."""
+    shifted = ts + timedelta(seconds=SKEW_SECONDS if host == SKEWED_HOST else 0)
+    stamp = f"{shifted:%b} {shifted.day:2d} {shifted:%H:%M:%S}"
+    return f"<134>{stamp} {host} postgres[{r.randrange(100, 9999)}]: {msg}"
 
 
 def app_message(
@@ -153,7 +165,14 @@ def emit(w: Writer, ts: datetime, r: random.Random, fill: Filler, tpl: list[str]
     if family < 0.45:
         host = f"edge-{r.randrange(8)}"
         failing = INCIDENT_AT <= ts < INCIDENT_END
-        w.add(f"nginx/{host}.access.log", nginx_line(ts, r, fill, failing))
+        request_id = f"{r.getrandbits(64):016x}"
+        w.add(
+            f"nginx/{host}.access.log", nginx_line(ts, r, fill, failing, f"request_id={request_id}")
+        )
+        if r.random() < TRACED_QUERIES:
+            # the request's slow query, logged by the database host with the request id
+            msg = f"duration: {r.randrange(100, 900)} ms statement: SELECT trace_id={request_id}"
+            w.add(f"syslog/{SKEWED_HOST}.log", syslog_line(ts, SKEWED_HOST, r, msg))
         return
     if family < 0.85:
         service = f"svc-{r.randrange(12):02d}"
@@ -172,15 +191,11 @@ def emit(w: Writer, ts: datetime, r: random.Random, fill: Filler, tpl: list[str]
         return
     if family < 0.93:
         host = f"db-{r.randrange(6)}"
-        shifted = ts + timedelta(seconds=SKEW_SECONDS if host == SKEWED_HOST else 0)
         msg = fill(tpl[r.randrange(len(tpl))])
         if host == SKEWED_HOST and INCIDENT_AT <= ts < INCIDENT_END and r.random() < 0.5:
             msg = f"FATAL: sorry, too many clients already (connections {r.randrange(95, 101)}/100)"
             FIRST.setdefault("FATAL: sorry, too many clients already", ts)
-        stamp = f"{shifted:%b} {shifted.day:2d} {shifted:%H:%M:%S}"
-        w.add(
-            f"syslog/{host}.log", f"<134>{stamp} {host} postgres[{r.randrange(100, 9999)}]: {msg}"
-        )
+        w.add(f"syslog/{host}.log", syslog_line(ts, host, r, msg))
         return
     pod = f"checkout-{r.randrange(10)}"
     w.add(f"k8s/{pod}.log", f"{iso(ts, 9)} {fill(tpl[r.randrange(len(tpl))])}")
@@ -265,14 +280,25 @@ def parse_size(text: str) -> int:
     return int(float(match[1]) * {"": 1, "K": 1e3, "M": 1e6, "G": 1e9}[match[2]])
 
 
+def _bytes_per_call(seed: int, calls: int = 20_000) -> float:
+    """Mean bytes one :func:`emit` call writes, from a sample spread over the window (its
+    own generator, nothing written), so that the lines planned fill the whole window."""
+    rng = random.Random(seed + 1)
+    tpl, fill, writer = templates(rng), Filler(rng), Writer(Path("unused"))
+    for index in range(calls):
+        emit(writer, START + WINDOW * index / calls, rng, fill, tpl)
+    FIRST.clear()  # the sample's first errors are not the evidence's
+    return writer.bytes / calls
+
+
 def generate(out: Path, size: int, seed: int) -> dict[str, object]:
+    lines = max(1000, round(size / _bytes_per_call(seed)))
     rng = random.Random(seed)
     tpl, fill, writer = templates(rng), Filler(rng), Writer(out / "raw")
-    lines = max(1000, size // 125)
     step = WINDOW / lines
     index = 0
-    while writer.bytes < size:
-        for _ in range(50_000):
+    while index < lines:
+        for _ in range(min(50_000, lines - index)):
             emit(writer, START + step * index, rng, fill, tpl)
             index += 1
         writer.flush()

@@ -89,17 +89,24 @@ def pick_reference(records: pl.DataFrame) -> str | None:
 def estimate_from_trace_ids(
     records: pl.DataFrame, reference: str, threshold: timedelta = DEFAULT_THRESHOLD
 ) -> list[SkewEstimate]:
-    """Offsets of every source sharing trace ids with ``reference`` (vectorised join)."""
-    seen = (
-        records.lazy()
-        .filter(pl.col("trace_id").is_not_null() & (pl.col("trace_id") != ""))
+    """Offsets of every source sharing trace ids with ``reference`` (vectorised join).
+
+    The reference is often the edge, with an id on every request: only its ids that
+    another source also logged are grouped, not millions of ids seen once."""
+    ids = records.lazy().filter(pl.col("trace_id").is_not_null() & (pl.col("trace_id") != ""))
+    others = (
+        ids.filter(pl.col("source") != reference)
         .group_by(["trace_id", "source"])
         .agg(pl.col("ts").min())
     )
-    ref = seen.filter(pl.col("source") == reference).select("trace_id", ref_ts=pl.col("ts"))
+    ref = (
+        ids.filter(pl.col("source") == reference)
+        .join(others.select("trace_id").unique(), on="trace_id", how="semi")
+        .group_by("trace_id")
+        .agg(ref_ts=pl.col("ts").min())
+    )
     pairs = (
-        seen.filter(pl.col("source") != reference)
-        .join(ref, on="trace_id")
+        others.join(ref, on="trace_id")
         .group_by("source")
         .agg(
             offset=(pl.col("ts") - pl.col("ref_ts")).dt.total_microseconds().median(),
@@ -206,14 +213,17 @@ def correct(records: pl.DataFrame, offsets: Mapping[str, timedelta]) -> pl.DataF
 _ZONED_TEXT = r"(?i)(z|[+-]\d{2}:?\d{2}|utc|gmt)\s*$|^\s*\d+(\.\d+)?\s*$"
 
 
-def zone_less_sources(records: pl.DataFrame) -> list[tuple[str, int, str]]:
-    """Sources whose timestamp texts carry no zone: (source, how many, an example text)."""
+def zone_less_sources(records: pl.DataFrame | pl.LazyFrame) -> list[tuple[str, int, str]]:
+    """Sources whose timestamp texts carry no zone: (source, how many, an example text).
+
+    A lazy frame (records on disk) is scanned with the streaming engine."""
+    engine: Any = "streaming" if isinstance(records, pl.LazyFrame) else "auto"
     naive = (
         records.lazy()
         .filter(pl.col("ts_text").is_not_null() & ~pl.col("ts_text").str.contains(_ZONED_TEXT))
         .group_by("source")
         .agg(count=pl.len(), example=pl.col("ts_text").first())
         .sort("source")
-        .collect()
+        .collect(engine=engine)
     )
     return [(r["source"], r["count"], r["example"]) for r in naive.iter_rows(named=True)]

@@ -116,6 +116,24 @@ def test_syslog_5424_is_exact() -> None:
     assert records["message"][0] == "checkpoint starting"
 
 
+def test_syslog_message_naming_a_request_id_gives_the_trace_id() -> None:
+    lines = (
+        b"<134>May 14 16:03:12 db-1 postgres[12]: duration: 812 ms trace_id=4bf92f3577b34da6\n"
+        b"<134>May 14 16:03:13 db-1 postgres[12]: checkpoint starting\n"
+    )
+    records = parse("log.syslog", lines, ctx(timezone=UTC))
+    assert records["trace_id"].to_list() == ["4bf92f3577b34da6", None]
+
+
+def test_json_and_logfmt_values_keep_escaped_quotes_and_numbers() -> None:
+    lines = b'{"ts":"2024-05-14T14:03:12Z","msg":"say \\"hi\\"","status":503}\n'
+    row = parse("log.json", lines, ctx()).row(0, named=True)
+    assert (row["message"], row["status"]) == ('say "hi"', 503)
+    lines = b'ts=2024-05-14T14:03:12Z level=warn msg="say \\"hi\\"" status=503\n'
+    row = parse("log.logfmt", lines, ctx()).row(0, named=True)
+    assert (row["message"], row["status"], row["level"]) == ('say "hi"', 503, "warn")
+
+
 def test_zone_less_times_without_a_declared_zone_name_file_and_line() -> None:
     lines = b"2024-05-14T14:03:11Z INFO fine\n2024-05-14 14:03:12,123 ERROR boom\n"
     with pytest.raises(NaiveTimestampError, match=r"app\.log:2: time '2024-05-14 14:03:12,123'"):

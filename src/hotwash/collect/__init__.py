@@ -22,7 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hotwash.collect.ingest import Ingested, ingest
+from hotwash.collect.ingest import Ingested, commit, prepare
+from hotwash.collect.parallel import in_order
 from hotwash.collect.plan import CollectSettings, collect_window, configured_sources
 from hotwash.config import load_settings
 from hotwash.errors import ConfigError
@@ -34,6 +35,10 @@ from hotwash.sources.base import Fetched, get_source
 from hotwash.timeutil import format_iso
 
 __all__ = ["CollectResult", "Progress", "SourceOutcome", "collect", "collect_sources"]
+
+#: Artefacts of one source stored and parsed at once (their manifest entries are still
+#: appended one by one, in the order the source gave them).
+PARALLEL_ARTEFACTS = 2
 
 #: Called as ``progress(source_name, what_happened)`` while collecting.
 Progress = Callable[[str, str], None]
@@ -182,10 +187,15 @@ def _run_source(
     outcome = SourceOutcome(name=spec.name, kind=spec.kind, window=window, floor=plan.gaps.floor)
     try:
         source = get_source(spec.kind)()
-        for fetched in source.collect(spec, window):
-            fetched = _portable(fetched, base)
+
+        def take(fetched: Fetched) -> Ingested:
             say(spec.name, fetched.query)
-            _record(outcome, ingest(store, spec, fetched, window, plan.gaps))
+            return prepare(store, spec, fetched, window, plan.gaps)
+
+        artefacts = (_portable(fetched, base) for fetched in source.collect(spec, window))
+        for taken in in_order(take, artefacts, PARALLEL_ARTEFACTS):
+            commit(store, taken)
+            _record(outcome, taken)
     except Exception as exc:  # a plugin may raise anything: report it and go on
         outcome.errors.append(_describe(exc))
     if outcome.errors:

@@ -29,7 +29,7 @@ from hotwash.sources.base import Fetched
 from hotwash.sources.options import str_option
 from hotwash.timeutil import zone
 
-__all__ = ["Ingested", "ingest", "records_path", "write_records"]
+__all__ = ["Ingested", "commit", "ingest", "prepare", "records_path", "write_records"]
 
 _IN_MEMORY_LIMIT = 64 << 20
 
@@ -56,6 +56,27 @@ def ingest(
     gaps: GapPolicy,
 ) -> Ingested:
     """Store, parse and record one artefact; a parse failure keeps the blob and says why."""
+    taken = prepare(store, spec, fetched, window, gaps)
+    commit(store, taken)
+    return taken
+
+
+def commit(store: EvidenceStore, taken: Ingested) -> None:
+    """Append a prepared artefact's new manifest entry (the last step of :func:`ingest`)."""
+    if taken.new:
+        store.append([taken.entry])
+
+
+def prepare(
+    store: EvidenceStore,
+    spec: SourceSpec,
+    fetched: Fetched,
+    window: Window,
+    gaps: GapPolicy,
+) -> Ingested:
+    """Everything :func:`ingest` does but the manifest append: store the blob, write its
+    records, describe it. Safe to run for several artefacts at once (in threads: the work
+    is in polars, which releases the GIL), as long as :func:`commit` runs in one thread."""
     blob = _store(store, fetched)
     existing = store.find(spec.name, fetched.query, blob.sha256)
     target = records_path(store.workspace, blob.sha256)
@@ -78,8 +99,6 @@ def ingest(
         naive_timestamps=parsed.naive,
         meta=dict(fetched.meta) | ctx.notes,
     )
-    if existing is None:
-        store.append([entry])
     return Ingested(entry=entry, problem=parsed.problem, new=existing is None, notes=ctx.notes)
 
 
@@ -172,7 +191,7 @@ def write_records(frames: Iterable[pl.DataFrame], target: Path) -> int:
         rows = 0
         for index, frame in enumerate(frames):
             part = scratch / f"{index:06d}.parquet"
-            frame.write_parquet(part)
+            frame.write_parquet(part, compression="lz4")  # scratch: fast to write and read
             parts.append(part)
             rows += frame.height
         tmp = scratch / "all.parquet"

@@ -16,12 +16,27 @@ __all__ = [
     "epoch_seconds",
     "series_label",
     "sort_records",
+    "window_conditions",
 ]
 
 
 def sort_records(records: pl.DataFrame) -> pl.DataFrame:
-    """Records in a stable order: by time, then evidence and offset (input order ignored)."""
-    return records.sort(["ts", "evidence", "offset"], nulls_last=True)
+    """Records in a stable order: by time, then evidence and offset (input order ignored).
+
+    A categorical ``evidence`` (records read from disk) is ordered by its text, through a
+    numeric key: several times faster than comparing categoricals on millions of rows."""
+    if records.schema.get("evidence") != pl.Categorical:
+        return records.sort(["ts", "evidence", "offset"], nulls_last=True)
+    evidence = _text_order(records["evidence"])
+    return records.sort([pl.col("ts"), evidence, pl.col("offset")], nulls_last=True)
+
+
+def _text_order(column: pl.Series) -> pl.Expr:
+    """A numeric key that orders a categorical column as its texts would be ordered."""
+    used = column.unique().drop_nulls()
+    rank = used.cast(pl.String).rank("ordinal")
+    codes = pl.col(column.name).to_physical()
+    return codes.replace_strict(used.to_physical(), rank, default=None, return_dtype=pl.UInt32)
 
 
 def baseline_and_window(
@@ -31,15 +46,20 @@ def baseline_and_window(
 
     The baseline is ``context.baseline`` if given, else everything before the window.
     """
-    ordered = sort_records(records)
+    in_baseline, in_window = window_conditions(context)
+    # filtered before sorting: two smaller sorts, and no sorted copy of everything
+    return sort_records(records.filter(in_baseline)), sort_records(records.filter(in_window))
+
+
+def window_conditions(context: DetectContext) -> tuple[pl.Expr, pl.Expr]:
+    """(in the baseline, in the incident window) as conditions on ``ts`` (see
+    :func:`baseline_and_window`)."""
     window = context.window
     in_window = (pl.col("ts") >= window.start) & (pl.col("ts") < window.end)
     if context.baseline is not None:
         base = context.baseline
-        in_baseline = (pl.col("ts") >= base.start) & (pl.col("ts") < base.end)
-    else:
-        in_baseline = pl.col("ts") < window.start
-    return ordered.filter(in_baseline), ordered.filter(in_window)
+        return (pl.col("ts") >= base.start) & (pl.col("ts") < base.end), in_window
+    return pl.col("ts") < window.start, in_window
 
 
 def baseline_seconds(before: pl.DataFrame, context: DetectContext) -> float:

@@ -234,9 +234,12 @@ class HttpErrorDetector(Detector):
     name = "http_errors"
 
     def detect(self, records: pl.DataFrame, context: DetectContext) -> Iterator[Event]:
-        access = records.filter((pl.col("kind") == "log") & pl.col("status").is_not_null())
-        for group in access.partition_by(["source", "stream"], maintain_order=False):
-            yield from self._service(group, context)
+        access = records.filter((pl.col("kind") == "log") & pl.col("status").is_not_null()).select(
+            "ts", "source", "stream", "status", "latency_ms", "evidence", "offset"
+        )
+        groups = access.partition_by(["source", "stream"], as_dict=True)
+        for key in sorted(groups, key=lambda k: tuple(str(part) for part in k)):
+            yield from self._service(groups[key], context)
 
     def _service(self, group: pl.DataFrame, context: DetectContext) -> Iterator[Event]:
         before, during = baseline_and_window(group, context)

@@ -32,7 +32,7 @@ import polars as pl
 
 from hotwash.detect.base import DetectContext, Detector, evidence_ref, register_detector
 from hotwash.detect.bursts import BURST_BIN, Burst, find_bursts
-from hotwash.detect.frames import baseline_and_window, baseline_seconds
+from hotwash.detect.frames import baseline_seconds, sort_records, window_conditions
 from hotwash.detect.templates import mine_templates
 from hotwash.model import Event, EventKind
 from hotwash.timeutil import format_duration, format_utc
@@ -53,6 +53,8 @@ _ERROR_WORDS = (
 NEW_RATE_RATIO = 20.0
 _TEMPLATE_CHARS = 120
 _KEYS = ["source", "template"]
+#: The only columns read (fewer columns copied by the sorts and filters of millions of lines).
+_COLUMNS = ["ts", "source", "message", "evidence", "offset"]
 
 
 def is_error_expr() -> pl.Expr:
@@ -108,14 +110,30 @@ def _span(before: pl.DataFrame, context: DetectContext) -> _Span:
     return _Span(baseline_seconds(before, context), context.window.duration.total_seconds())
 
 
-def _with_templates(before: pl.DataFrame, during: pl.DataFrame) -> pl.DataFrame:
-    both = pl.concat([before.with_columns(inside=pl.lit(False)), during.with_columns(inside=True)])
-    return both.with_columns(
-        template=mine_templates(both["message"], split_choices=False), error=is_error_expr()
+def _parts(logs: pl.DataFrame, context: DetectContext) -> pl.DataFrame:
+    """Baseline lines then window lines (``inside``), unsorted, with a ``row`` index."""
+    in_baseline, in_window = window_conditions(context)
+    both = pl.concat(
+        [
+            logs.filter(in_baseline).with_columns(inside=pl.lit(False)),
+            logs.filter(in_window).with_columns(inside=pl.lit(True)),
+        ]
     )
+    return both.with_row_index("row")
 
 
-def _signatures(both: pl.DataFrame) -> list[_Signature]:
+def _classified(both: pl.DataFrame) -> pl.DataFrame:
+    """Every line's signature keys and flags, without its text, each part in time order."""
+    template = mine_templates(both["message"], split_choices=False).cast(pl.Categorical)
+    narrow = both.select(
+        "row", "ts", "source", "evidence", "offset", "inside", template=template
+    ).with_columns(error=both.select(is_error_expr()).to_series())
+    inside = pl.col("inside")
+    return pl.concat([sort_records(narrow.filter(~inside)), sort_records(narrow.filter(inside))])
+
+
+def _signatures(both: pl.DataFrame, texts: pl.Series) -> list[_Signature]:
+    """Per signature seen in the window: counts, first and last time, the first line."""
     inside = pl.col("inside")
     summary = (
         both.group_by(_KEYS, maintain_order=True)
@@ -127,12 +145,23 @@ def _signatures(both: pl.DataFrame) -> list[_Signature]:
             last_ts=pl.col("ts").filter(inside).last(),
             evidence=pl.col("evidence").filter(inside).first(),
             offset=pl.col("offset").filter(inside).first(),
-            example=pl.col("message").filter(inside).first(),
+            row=pl.col("row").filter(inside).first(),
         )
         .filter(pl.col("window_n") > 0)
+        .with_columns(pl.col("source", "template", "evidence").cast(pl.String))
         .sort(["first_ts", *_KEYS])
     )
+    summary = summary.with_columns(example=texts.gather(summary["row"])).drop("row")
     return [_Signature(**row) for row in summary.iter_rows(named=True)]
+
+
+def _with_examples(during: pl.DataFrame, texts: pl.Series) -> pl.DataFrame:
+    """``during`` with ``message`` on the first line of each signature's burst bins (the
+    only lines a burst quotes) and null elsewhere: no copy of every line's text."""
+    bin_start = pl.col("ts").dt.truncate(f"{int(BURST_BIN.total_seconds())}s")
+    firsts = during.group_by([*_KEYS, bin_start], maintain_order=True).agg(pl.col("row").first())
+    quoted = pl.DataFrame({"row": firsts["row"], "message": texts.gather(firsts["row"])})
+    return during.join(quoted, on="row", how="left", maintain_order="left")
 
 
 def _short(template: str) -> str:
@@ -182,6 +211,12 @@ def _burst_event(source: str, template: str, burst: Burst) -> Event:
     )
 
 
+def _logs(records: pl.DataFrame) -> pl.DataFrame:
+    """The log lines with a message, and only the columns this detector reads."""
+    is_log = (pl.col("kind") == "log") & pl.col("message").is_not_null()
+    return records.filter(is_log).select(*_COLUMNS, pl.col("level").cast(pl.String))
+
+
 @register_detector
 class LogSignatureDetector(Detector):
     """New error signatures and bursts of log templates, against the baseline."""
@@ -189,18 +224,20 @@ class LogSignatureDetector(Detector):
     name = "signatures"
 
     def detect(self, records: pl.DataFrame, context: DetectContext) -> Iterator[Event]:
-        logs = records.filter((pl.col("kind") == "log") & pl.col("message").is_not_null())
-        before, during = baseline_and_window(logs, context)
-        if during.is_empty():
+        lines = _parts(_logs(records), context)
+        if not lines["inside"].any():
             return
+        texts, both = lines["message"], _classified(lines)
+        del lines
+        inside = pl.col("inside")
+        before = both.filter(~inside)
         span = _span(before, context)
-        both = _with_templates(before, during)
-        new = [sig for sig in _signatures(both) if sig.error and sig.is_new(span)]
+        new = [sig for sig in _signatures(both, texts) if sig.error and sig.is_new(span)]
         yield from (_new_event(sig, span) for sig in new)
         if not span.has_baseline:
             return
         reported = {(sig.source, sig.template) for sig in new}
-        inside = pl.col("inside")
-        for key, burst in find_bursts(both.filter(~inside), both.filter(inside), span.baseline):
+        during = _with_examples(both.filter(inside), texts)
+        for key, burst in find_bursts(before, during, span.baseline):
             if key not in reported:
                 yield _burst_event(*key, burst)

@@ -15,6 +15,7 @@ Format names are dotted: ``log.nginx``, ``log.json``, ``log.logfmt``, ``log.sysl
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -82,6 +83,7 @@ ChunkedParser = Callable[["bytes | Path", ParseContext], "Iterator[pl.DataFrame]
 _PARSERS: dict[str, Parser] = {}
 _CHUNKED: dict[str, ChunkedParser] = {}
 _loaded = False
+_LOADING = threading.RLock()
 
 
 def register_parser(fmt: str) -> Callable[[Parser], Parser]:
@@ -113,11 +115,14 @@ def register_chunked_parser(fmt: str) -> Callable[[ChunkedParser], ChunkedParser
 
 
 def all_parsers() -> dict[str, Parser]:
+    """Every registered parser by format (the built-in modules are imported once, under a
+    lock, so that threads parsing at the same time all see the full registry)."""
     global _loaded
-    if not _loaded:
-        _loaded = True
-        for module in BUILTIN_MODULES:
-            import_module(module)
+    with _LOADING:
+        if not _loaded:
+            for module in BUILTIN_MODULES:
+                import_module(module)
+            _loaded = True
     return dict(_PARSERS)
 
 

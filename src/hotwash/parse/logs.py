@@ -35,26 +35,16 @@ from hotwash.parse.fields import (
     payload_fields,
 )
 from hotwash.parse.lines import iter_line_frames
+from hotwash.parse.nginx import nginx_columns
 from hotwash.parse.syslog import SyslogYears, syslog_columns
-from hotwash.parse.timestamps import ISO_TEXT, UTC_DTYPE, resolve_times
+from hotwash.parse.timestamps import ISO_TEXT, resolve_times
 
 __all__ = ["NaiveTimestampError", "iter_log_records", "parse_log"]
 
-_NGINX = (
-    r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] "(?P<request>[^"]*)" '
-    r'(?P<status>\d{3}) (?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<agent>[^"]*)")?(?P<rest>.*)$'
-)
 _KUBECTL = (
     r"^(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (?P<rest>.*)$"
 )
 _ISO_LINE = rf"^\s*\[?(?P<ts>{ISO_TEXT})\]?\s+(?P<rest>.*)$"
-_LEVEL_BY_STATUS = (
-    pl.when(pl.col("status") >= 500)
-    .then(pl.lit("error"))
-    .when(pl.col("status") >= 400)
-    .then(pl.lit("warn"))
-    .otherwise(pl.lit("info"))
-)
 
 
 class NaiveTimestampError(ParseError):
@@ -141,27 +131,7 @@ def _stream(ctx: ParseContext) -> pl.Expr:
 
 
 def _nginx(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:
-    g = pl.col("line").str.extract_groups(_NGINX)
-    rest = g.struct.field("rest")
-    frame = lines.select(
-        "offset",
-        g.struct.field("ts").alias("ts_text"),
-        g.struct.field("ts")
-        .str.strptime(UTC_DTYPE, "%d/%b/%Y:%H:%M:%S %z", strict=False)
-        .alias("ts"),
-        pl.lit(False).alias("naive"),
-        pl.coalesce([g.struct.field("request"), pl.col("line")]).alias("message"),
-        g.struct.field("status").cast(pl.Int32, strict=False).alias("status"),
-        (rest.str.extract(r"(?:rt=|request_time=)?(\d+\.\d+)", 1).cast(pl.Float64) * 1000).alias(
-            "latency_ms"
-        ),
-        rest.str.extract(r"(?:req(?:uest)?_id|trace_id)=([\w-]+)", 1).alias("trace_id"),
-        _stream(ctx).alias("stream"),
-        pl.struct(g.struct.field("client"), g.struct.field("bytes"), g.struct.field("agent"))
-        .struct.json_encode()
-        .alias("fields"),
-    )
-    return frame.with_columns(_LEVEL_BY_STATUS.alias("level"))
+    return nginx_columns(lines, _stream(ctx))
 
 
 def _json(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:

@@ -41,6 +41,8 @@ _MONTHS = {
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     )
 }
+#: A request or trace id written into the message (``trace_id=4bf92f35``).
+_TRACE_ID = r"\b(?:trace_id|request_id|req_id)=([\w-]+)"
 _SEVERITY = {0: "fatal", 1: "fatal", 2: "fatal", 3: "error", 4: "warn", 5: "info", 6: "info"}
 
 
@@ -86,7 +88,7 @@ class SyslogYears:
 
 
 def syslog_columns(lines: pl.DataFrame, ctx: ParseContext, years: SyslogYears) -> pl.DataFrame:
-    """offset, ts_text, ts, naive, level, message, stream, fields for syslog lines."""
+    """offset, ts_text, ts, naive, level, message, stream, fields, trace_id for syslog lines."""
     new = pl.col("line").str.extract_groups(_RFC5424)
     old = pl.col("line").str.extract_groups(_RFC3164)
     frame = lines.select(
@@ -123,6 +125,7 @@ def syslog_columns(lines: pl.DataFrame, ctx: ParseContext, years: SyslogYears) -
         pl.coalesce(["msg", "line"]).alias("message"),
         pl.col("host").alias("stream"),
         pl.struct("app", "pid").struct.json_encode().alias("fields"),
+        pl.col("msg").str.extract(_TRACE_ID, 1).alias("trace_id"),
     )
 
 

@@ -30,6 +30,7 @@ from hotwash.skew import (
     zone_less_sources,
 )
 from hotwash.timeline.assemble import assemble
+from hotwash.timeline.load import load_records
 from hotwash.timeline.milestones import propose_milestones
 from hotwash.timeline.result import Entry, Flag, ProposedMilestone, TimelineResult
 from hotwash.timeline.window import detect_context, incident_window
@@ -82,7 +83,7 @@ def build_timeline(
 ) -> TimelineResult:
     """The timeline of the evidence merged with the document's hand-written events."""
     options = options or TimelineOptions()
-    frame = _frame(records)
+    frame, zone_less = _frame(records)
     manifest = manifest or Manifest()
     window = incident_window(frame, manifest, incident)
     context = _context(frame, window, incident, options)
@@ -103,7 +104,7 @@ def build_timeline(
         milestones=milestones,
         skew=skew,
         suggestions=[],
-        flags=_flags(manifest, skew, corrected, zone_less_sources(frame)),
+        flags=_flags(manifest, skew, corrected, zone_less),
         corrected=corrected,
     )
     confident = [e.event for e in entries if (e.event.confidence or 1) >= options.min_confidence]
@@ -121,11 +122,17 @@ def _context(
     return DetectContext(window=chosen, baseline=before)
 
 
-def _frame(records: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    frame = records.collect() if isinstance(records, pl.LazyFrame) else records
-    if set(frame.columns) != set(RECORD_SCHEMA):
-        frame = conform(frame)
-    return frame
+def _frame(
+    records: pl.DataFrame | pl.LazyFrame,
+) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
+    """The records in memory (lean when read from disk) and their zone-less sources."""
+    if isinstance(records, pl.LazyFrame):
+        if set(records.collect_schema().names()) == set(RECORD_SCHEMA):
+            loaded = load_records(records)
+            return loaded.frame, loaded.zone_less
+        records = records.collect()
+    frame = records if set(records.columns) == set(RECORD_SCHEMA) else conform(records)
+    return frame, zone_less_sources(frame)
 
 
 def estimate_skew(
