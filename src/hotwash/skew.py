@@ -54,6 +54,8 @@ class SkewEstimate:
     method: str
     samples: int
     threshold: timedelta = DEFAULT_THRESHOLD
+    via: str = ""
+    """The source linking this one to the reference, when they share no id directly."""
 
     @property
     def flagged(self) -> bool:
@@ -62,9 +64,11 @@ class SkewEstimate:
     def describe(self) -> str:
         seconds = self.offset.total_seconds()
         direction = "ahead of" if seconds > 0 else "behind"
+        link = f" {self.via}, and through it" if self.via else ""
         return (
             f"{self.source} is {abs(seconds):.1f} s {direction} {self.reference} "
-            f"(median of {self.samples} shared {self.method.replace('_', ' ')}s)"
+            f"(median of {self.samples} {self.method.replace('_', ' ')}s shared with{link}"
+            f"{'' if self.via else ' it'})"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -74,6 +78,7 @@ class SkewEstimate:
             "offset_seconds": self.offset.total_seconds(),
             "method": self.method,
             "samples": self.samples,
+            "via": self.via or None,
             "flagged": self.flagged,
         }
 
@@ -89,21 +94,69 @@ def pick_reference(records: pl.DataFrame) -> str | None:
 def estimate_from_trace_ids(
     records: pl.DataFrame, reference: str, threshold: timedelta = DEFAULT_THRESHOLD
 ) -> list[SkewEstimate]:
-    """Offsets of every source sharing trace ids with ``reference`` (vectorised join).
+    """Offsets of the sources that share trace ids, directly or through a chain (the
+    database shares ids with the app, the app with the edge): offsets along a chain add up,
+    and each estimate names the link it went through. Sources linked to ``reference`` are
+    measured against it; a group of sources that shares no id with it is measured against
+    its own largest source, as onsets are."""
+    found: dict[str, SkewEstimate] = {}
+    roots = [reference, *_sources_with_ids(records)]
+    for root in dict.fromkeys(roots):
+        if root in found:
+            continue
+        frontier = [(root, timedelta(0))]
+        while frontier:
+            anchor, anchor_offset = frontier.pop(0)
+            exclude = {root, *found} - {anchor}
+            for pair in _pairwise_offsets(records, anchor, exclude):
+                found[pair.source] = SkewEstimate(
+                    source=pair.source,
+                    reference=root,
+                    offset=pair.offset + anchor_offset,
+                    method="trace_id",
+                    samples=pair.samples,
+                    threshold=threshold,
+                    via=anchor if anchor != root else "",
+                )
+                frontier.append((pair.source, found[pair.source].offset))
+    return sorted(found.values(), key=lambda e: e.source)
 
-    The reference is often the edge, with an id on every request: only its ids that
-    another source also logged are grouped, not millions of ids seen once."""
-    ids = records.lazy().filter(pl.col("trace_id").is_not_null() & (pl.col("trace_id") != ""))
+
+def _sources_with_ids(records: pl.DataFrame) -> list[str]:
+    """Sources that logged trace ids, most ids first (ties by name)."""
+    counts = (
+        records.lazy()
+        .filter(pl.col("trace_id").is_not_null() & (pl.col("trace_id") != ""))
+        .group_by("source")
+        .len()
+        .sort(["len", "source"], descending=[True, False])
+        .collect()
+    )
+    return [str(name) for name in counts["source"]]
+
+
+def _pairwise_offsets(records: pl.DataFrame, anchor: str, exclude: set[str]) -> list[SkewEstimate]:
+    """Median offset of each source (not excluded) against ``anchor`` over shared ids.
+
+    The anchor is often the edge, with an id on every request: only its ids that another
+    source also logged are grouped, not millions of ids seen once. A clock written in whole
+    seconds (RFC 3164 syslog) truncates by half a second on average; that bias is added
+    back, so the estimate is of the clock, not of its resolution."""
+    ids = records.lazy().filter(
+        pl.col("trace_id").is_not_null()
+        & (pl.col("trace_id") != "")
+        & ~pl.col("source").is_in(sorted(exclude))
+    )
     others = (
-        ids.filter(pl.col("source") != reference)
+        ids.filter(pl.col("source") != anchor)
         .group_by(["trace_id", "source"])
-        .agg(pl.col("ts").min())
+        .agg(pl.col("ts").min(), whole=(pl.col("ts").dt.microsecond() == 0).all())
     )
     ref = (
-        ids.filter(pl.col("source") == reference)
+        ids.filter(pl.col("source") == anchor)
         .join(others.select("trace_id").unique(), on="trace_id", how="semi")
         .group_by("trace_id")
-        .agg(ref_ts=pl.col("ts").min())
+        .agg(ref_ts=pl.col("ts").min(), ref_whole=(pl.col("ts").dt.microsecond() == 0).all())
     )
     pairs = (
         others.join(ref, on="trace_id")
@@ -111,6 +164,8 @@ def estimate_from_trace_ids(
         .agg(
             offset=(pl.col("ts") - pl.col("ref_ts")).dt.total_microseconds().median(),
             samples=pl.len(),
+            whole=pl.col("whole").all(),
+            ref_whole=pl.col("ref_whole").all(),
         )
         .sort("source")
         .collect()
@@ -118,14 +173,18 @@ def estimate_from_trace_ids(
     return [
         SkewEstimate(
             source=row["source"],
-            reference=reference,
-            offset=timedelta(microseconds=round(row["offset"])),
+            reference=anchor,
+            offset=timedelta(microseconds=round(row["offset"]) + _truncation_bias(row)),
             method="trace_id",
             samples=row["samples"],
-            threshold=threshold,
         )
         for row in pairs.iter_rows(named=True)
     ]
+
+
+def _truncation_bias(row: Mapping[str, Any]) -> int:
+    """Microseconds to add when one side's clock is written in whole seconds only."""
+    return 500_000 * (int(bool(row["whole"])) - int(bool(row["ref_whole"])))
 
 
 def estimate_from_onsets(

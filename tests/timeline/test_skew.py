@@ -17,7 +17,7 @@ def traced(rec: ModuleType, skew: timedelta, n: int = 40) -> pl.DataFrame:
     """An edge proxy (reference, more lines) and an app 30 ms behind it, its clock skewed."""
     rows = []
     for i in range(n):
-        sent = T0 + timedelta(seconds=3 * i)
+        sent = T0 + timedelta(seconds=3 * i, milliseconds=(137 * i) % 1000)
         rows.append(rec.log_line(sent, f"GET /pay {i}", "nginx", i, "info", trace_id=f"t{i}"))
         rows.append(rec.log_line(sent, "upstream", "nginx", n + i, "info"))
         handled = sent + timedelta(milliseconds=30) + skew
@@ -33,6 +33,38 @@ def test_trace_ids_give_the_median_offset_and_flag_it(rec: ModuleType) -> None:
     assert abs(estimate.offset - timedelta(seconds=7.03)) < timedelta(milliseconds=1)
     assert estimate.flagged
     assert "app is 7.0 s ahead of nginx" in estimate.describe()
+
+
+def test_a_clock_written_in_whole_seconds_is_measured_without_its_truncation(
+    rec: ModuleType,
+) -> None:
+    """RFC 3164 syslog truncates to the second: the median alone would be 0.5 s short."""
+    rows = []
+    for i in range(60):
+        sent = T0 + timedelta(seconds=5 * i, milliseconds=(379 * i) % 1000)
+        rows.append(rec.log_line(sent, "order placed", "app", i, "info", trace_id=f"t{i}"))
+        logged = (sent + timedelta(seconds=7)).replace(microsecond=0)
+        rows.append(rec.log_line(logged, "INSERT", "db", i, "info", trace_id=f"t{i}"))
+    [estimate] = estimate_from_trace_ids(rec.frame(rows), "app")
+    assert abs(estimate.offset - timedelta(seconds=7)) < timedelta(milliseconds=150)
+
+
+def test_sources_linked_only_through_another_are_chained(rec: ModuleType) -> None:
+    rows = []
+    for i in range(30):
+        at = T0 + timedelta(seconds=4 * i, milliseconds=211)
+        rows.append(rec.log_line(at, "GET", "edge", i, "info", trace_id=f"e{i}"))
+        rows.append(
+            rec.log_line(at + timedelta(seconds=2), "h", "app", i, "info", trace_id=f"e{i}")
+        )
+        rows.append(
+            rec.log_line(at + timedelta(seconds=2), "h", "app", 99 + i, "info", trace_id=f"d{i}")
+        )
+        rows.append(rec.log_line(at + timedelta(seconds=5), "q", "db", i, "info", trace_id=f"d{i}"))
+    found = {e.source: e for e in estimate_from_trace_ids(rec.frame(rows), "edge")}
+    assert found["db"].via == "app" and found["db"].reference == "edge"
+    assert abs(found["db"].offset - timedelta(seconds=5)) < timedelta(milliseconds=1)
+    assert "through it" in found["db"].describe()
 
 
 def test_small_offsets_are_not_flagged(rec: ModuleType) -> None:

@@ -233,12 +233,32 @@ def db_messages(rng: random.Random) -> Iterator[tuple[datetime, str]]:
         )
 
 
+def order_statements() -> Iterator[tuple[datetime, str]]:
+    """Every 8th order of checkout-api, as the slow-statement line postgres writes for it.
+
+    The app tags its SQL with its trace id (sqlcommenter style), so the same id appears in
+    both logs: the app's line at the true time, the db line on db-1's skewed clock. Read back
+    from the written app log, so the random stream of the other files is unchanged."""
+    app_log = HERE / "logs" / "checkout-api" / "checkout-api.jsonl"
+    orders = [e for e in map(json.loads, app_log.read_text().splitlines()) if e["msg"] == "order placed"]
+    for event in orders[::8]:
+        when = datetime.fromisoformat(event["ts"].replace("Z", "+00:00")) - timedelta(milliseconds=4)
+        yield when, (
+            "LOG:  duration: 212.4 ms  statement: INSERT INTO orders (cart_id, amount) "
+            f"VALUES ($1, $2) /* service=checkout-api trace_id={event['trace_id']} */"
+        )
+
+
 def write_db(rng: random.Random) -> None:
-    lines = []
+    entries = []
     for when, text in sorted(db_messages(rng)):
         if DB_SILENT[0] <= when < DB_SILENT[1]:
             continue
-        lines.append(syslog_line(when, 2200 + rng.randint(0, 99), text))
+        entries.append((when, syslog_line(when, 2200 + rng.randint(0, 99), text)))
+    for index, (when, text) in enumerate(order_statements()):  # no draws: rng stays put
+        if not DB_SILENT[0] <= when < DB_SILENT[1]:
+            entries.append((when, syslog_line(when, 2300 + index % 40, text)))
+    lines = [line for _, line in sorted(entries)]
     folder = HERE / "logs" / "db"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "db-1.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
