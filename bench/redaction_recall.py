@@ -257,7 +257,7 @@ def generators(rng: random.Random) -> list[tuple[str, Callable[[], str], list[st
         (
             "npm-token",
             lambda: "npm_" + rand(rng, ALNUM, 36),
-            ["//registry.npmjs.org/:_authToken={v}"],
+            ["//npm.registry.example/:_authToken={v}"],
         ),
     ]
 
