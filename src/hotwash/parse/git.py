@@ -15,6 +15,7 @@ import polars as pl
 
 from hotwash.errors import ParseError
 from hotwash.parse import ParseContext, register_parser
+from hotwash.parse.rows import frame_of_lines
 from hotwash.timeutil import parse_instant
 
 __all__ = ["parse_git_log"]
@@ -51,14 +52,4 @@ def _row(line: str, index: int, ctx: ParseContext) -> dict[str, Any]:
 @register_parser("git.log")
 def parse_git_log(data: bytes | Path, ctx: ParseContext) -> pl.DataFrame:
     """One change record per line."""
-    raw = data if isinstance(data, bytes) else Path(data).read_bytes()
-    text = raw.decode("utf-8", errors="replace")
-    rows = [_row(line, i, ctx) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if not rows:
-        from hotwash.records import empty_records
-
-        return empty_records()
-    frame = pl.DataFrame(rows, infer_schema_length=None)
-    return frame.with_columns(
-        pl.lit(ctx.source).alias("source"), pl.lit(ctx.evidence).alias("evidence")
-    )
+    return frame_of_lines(data, ctx, _row)
