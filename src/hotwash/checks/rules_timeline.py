@@ -102,7 +102,12 @@ class TimeNotUtc(Rule):
                 continue
             if not has_zone(text) and not _naive_through_zone(doc):
                 continue
-            problem = "has an offset other than UTC" if has_zone(text) else "has no zone"
+            zone_name = doc.incident.timezone or "the declared zone"
+            problem = (
+                "has an offset other than UTC"
+                if has_zone(text)
+                else f"has no zone; it was read in {zone_name}, not shown in UTC"
+            )
             yield self.finding(
                 doc,
                 f"time {text!r} {problem}",
