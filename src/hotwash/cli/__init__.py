@@ -14,19 +14,20 @@ import click
 from hotwash import __version__
 from hotwash.errors import HotwashError
 
-#: command name -> "module:function". Modules are imported only when needed.
+#: command name -> "module:function", in the order of a post-mortem (and of --help).
+#: Modules are imported only when needed.
 COMMANDS: dict[str, str] = {
     "init": "hotwash.cli.document:init",
+    "collect": "hotwash.cli.collect:collect",
+    "timeline": "hotwash.cli.timeline:timeline",
     "check": "hotwash.cli.document:check",
     "rule": "hotwash.cli.document:rule",
     "render": "hotwash.cli.document:render",
-    "schema": "hotwash.cli.document:schema",
-    "demo": "hotwash.cli.demo:demo",
-    "collect": "hotwash.cli.collect:collect",
-    "timeline": "hotwash.cli.timeline:timeline",
     "publish": "hotwash.cli.publish:publish",
     "sync": "hotwash.cli.publish:sync",
     "followups": "hotwash.cli.publish:followups",
+    "schema": "hotwash.cli.document:schema",
+    "demo": "hotwash.cli.demo:demo",
 }
 
 
@@ -34,7 +35,7 @@ class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use, keeping start-up fast."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
