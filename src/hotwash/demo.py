@@ -125,7 +125,7 @@ def step_publish(run: DemoRun) -> None:
     now = run.now or datetime.now(UTC)
     request = PublishRequest(trackers=True, calendar=True, dry_run=True, now=now)
     result = publish(run.workspace, request)
-    run.say("== publish (dry run: nothing is created, sent or written)")
+    run.say("== publish")
     for line in publish_lines(result, dry_run=True):
         run.say(line)
 

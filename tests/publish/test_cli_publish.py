@@ -74,7 +74,7 @@ def test_demo_step_publish_is_a_quick_dry_run(tmp_path: Path) -> None:
     run = DemoRun(workspace=workspace, echo=lambda line: None)
     step_publish(run)
     text = "\n".join(run.lines)
-    assert "== publish (dry run" in text
+    assert "== publish" in text and "(dry run: nothing written or sent)" in text
     assert "would create AI-001" in text and "would create AI-004" in text
     assert "Follow-up review" in text
     assert (workspace / "incident.yaml").read_bytes() == before
