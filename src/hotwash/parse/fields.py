@@ -1,22 +1,28 @@
 """Vectorised field extraction shared by the log formats: levels, logfmt keys, JSON keys.
 
 Everything here maps polars expressions over line text to expressions; nothing loops over
-lines in Python. JSON lines are read with one regular expression per field (the keys of
-:data:`JSON_KEYS`, whichever comes first in the line), which is several times faster than
-decoding each line and good enough for flat log objects; a nested or odd line simply
-leaves that field empty.
+lines in Python. A JSON field is the value of the first key of its role in the line (the
+keys of :data:`JSON_KEYS`), found by a regular expression rather than by decoding the
+line: several times faster, and good enough for flat log objects; a nested or odd line
+simply leaves that field empty. :func:`json_columns` reads the lines shaped like a chunk's
+first line (same keys, same order, scalar values) with one regular expression for all the
+fields, and only the other lines with one per field, with the same result.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 
 import polars as pl
 
 __all__ = [
     "JSON_KEYS",
     "choose_payload_mode",
+    "json_columns",
     "json_field",
+    "json_template",
     "level_from_keyword",
     "logfmt_field",
     "normalise_level",
@@ -53,6 +59,9 @@ _LEVELS = {
 }
 _KEYWORD = r"\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRIT|CRITICAL|FATAL|PANIC)\b"
 _LOGFMT_HINT = r"(?:^|\s)(?:level|lvl|msg)="
+#: A double-quoted string with backslash escapes, written as an unrolled loop: the same
+#: language as ``"(?:[^"\\]|\\.)*"`` but about 15% faster for the regex engine.
+_QUOTED = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 
 
 def normalise_level(level: pl.Expr) -> pl.Expr:
@@ -72,8 +81,14 @@ def _keys(role: str) -> str:
 def json_field(line: pl.Expr, role: str) -> pl.Expr:
     """The value of the first key of ``role`` in a flat JSON line, as text (escapes undone
     for quotes and backslashes)."""
-    value = r'("(?:[^"\\]|\\.)*"|[-+.\deE]+|true|false)'
+    value = rf"({_QUOTED}|[-+.\deE]+|true|false)"
     raw = line.str.extract(rf'"(?:{_keys(role)})"\s*:\s*{value}', 1)
+    return _json_text(raw, role)
+
+
+def _json_text(raw: pl.Expr, role: str) -> pl.Expr:
+    """A captured JSON value as text: quotes removed, ``\\"`` ``\\\\`` ``\\/`` undone in
+    messages and errors."""
     text = _unquoted(raw)
     if role in {"message", "error"}:
         text = text.str.replace_all(r'\\(["\\/])', "$1")
@@ -88,7 +103,7 @@ def _unquoted(raw: pl.Expr) -> pl.Expr:
 
 def logfmt_field(line: pl.Expr, role: str) -> pl.Expr:
     """The value of the first key of ``role`` in a logfmt line (quotes removed)."""
-    raw = line.str.extract(rf'(?:^|\s)(?:{_keys(role)})=("(?:[^"\\]|\\.)*"|\S*)', 1)
+    raw = line.str.extract(rf"(?:^|\s)(?:{_keys(role)})=({_QUOTED}|\S*)", 1)
     return _unquoted(raw).str.replace_all('\\"', '"', literal=True)
 
 
@@ -122,19 +137,107 @@ def payload_fields(payload: pl.Expr, mode: str) -> list[pl.Expr]:
             none.alias("service"),
         ]
     field = json_field if mode == "json" else logfmt_field
-    message, error = field(payload, "message"), field(payload, "error")
+    return _compose(payload, lambda role: field(payload, role))
+
+
+def _compose(payload: pl.Expr, field: Callable[[str], pl.Expr]) -> list[pl.Expr]:
+    """The columns of :func:`payload_fields` from ``field(role)``, the role's text."""
+    message, error = field("message"), field("error")
     full_message = (
         pl.when(error.is_not_null() & message.is_not_null())
         .then(pl.concat_str([message, pl.lit(": "), error]))
         .otherwise(pl.coalesce([message, error, payload]))
     )
     return [
-        pl.coalesce([normalise_level(field(payload, "level")), level_from_keyword(payload)]).alias(
-            "level"
-        ),
+        pl.coalesce([normalise_level(field("level")), level_from_keyword(payload)]).alias("level"),
         full_message.alias("message"),
-        field(payload, "trace_id").alias("trace_id"),
-        field(payload, "status").cast(pl.Int32, strict=False).alias("status"),
-        field(payload, "latency_ms").cast(pl.Float64, strict=False).alias("latency_ms"),
-        field(payload, "service").alias("service"),
+        field("trace_id").alias("trace_id"),
+        field("status").cast(pl.Int32, strict=False).alias("status"),
+        field("latency_ms").cast(pl.Float64, strict=False).alias("latency_ms"),
+        field("service").alias("service"),
     ]
+
+
+# One pass over JSON lines ------------------------------------------------------------
+
+_JSON_VALUE = rf"(?:{_QUOTED}|[-+.\deE]+|true|false)"
+_JSON_ANY = rf"(?:{_JSON_VALUE}|null)"
+_ROLE_OF = {key: role for role, keys in JSON_KEYS.items() for key in keys}
+
+
+class _Pairs(list[tuple[str, object]]):
+    """A JSON object's (key, value) pairs in order (told apart from a JSON array)."""
+
+
+def json_template(line: str) -> tuple[str, list[str]] | None:
+    """A regex matching whole flat JSON lines with the keys of ``line`` in its order, with
+    one named group per role (its first key), and those roles; None when ``line`` is not a
+    flat object of scalars with plain keys, has no key of a role, or a role's first key
+    holds null.
+
+    On a line it matches, each group captures exactly what :func:`json_field` would: the
+    role's leftmost key with a scalar value.
+    """
+    try:
+        pairs = json.loads(line, object_pairs_hook=_Pairs)
+    except ValueError:
+        return None
+    if not isinstance(pairs, _Pairs) or not pairs:
+        return None
+    parts, roles = [], []
+    for key, value in pairs:
+        if isinstance(value, list) or not re.fullmatch(r"[\w@.\-]+", key):
+            return None
+        role = _ROLE_OF.get(key)
+        if role is not None and role not in roles:
+            if value is None:
+                return None
+            roles.append(role)
+            parts.append(rf'"{re.escape(key)}"\s*:\s*(?P<{role}>{_JSON_VALUE})')
+        else:
+            parts.append(rf'"{re.escape(key)}"\s*:\s*{_JSON_ANY}')
+    if not roles:
+        return None
+    return r"^\s*\{\s*" + r"\s*,\s*".join(parts) + r"\s*\}\s*$", roles
+
+
+def json_columns(lines: pl.DataFrame) -> pl.DataFrame:
+    """``offset``, the :func:`payload_fields` columns, ``ts_text`` and ``fields`` (the line)
+    of JSON lines, in line order: the same values as one :func:`json_field` per role.
+
+    Lines shaped like the chunk's first line are read with one regex (:func:`json_template`);
+    the others, if any, one regex per field.
+    """
+    line = pl.col("line")
+    template = json_template(lines["line"][0]) if lines.height else None
+    if template is None:
+        return _json_by_field(lines)
+    pattern, roles = template
+    groups = lines.with_columns(line.str.extract_groups(pattern).alias("_g"))
+    matched = pl.col("_g").struct.field(roles[0]).is_not_null()
+
+    def field(role: str) -> pl.Expr:
+        if role not in roles:
+            return pl.lit(None, dtype=pl.String)
+        return _json_text(pl.col("_g").struct.field(role), role)
+
+    fast = groups.filter(matched).select(
+        "offset",
+        *_compose(line, field),
+        field("ts").alias("ts_text"),
+        line.alias("fields"),
+    )
+    if fast.height == lines.height:
+        return fast
+    rest = _json_by_field(groups.filter(~matched).drop("_g"))
+    return pl.concat([fast, rest]).sort("offset")
+
+
+def _json_by_field(lines: pl.DataFrame) -> pl.DataFrame:
+    line = pl.col("line")
+    return lines.select(
+        "offset",
+        *payload_fields(line, "json"),
+        json_field(line, "ts").alias("ts_text"),
+        line.alias("fields"),
+    )

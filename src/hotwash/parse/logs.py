@@ -29,7 +29,7 @@ from hotwash.parse import ParseContext, register_chunked_parser, register_parser
 from hotwash.parse.detect_format import LOG_FORMATS, detect_format
 from hotwash.parse.fields import (
     choose_payload_mode,
-    json_field,
+    json_columns,
     level_from_keyword,
     logfmt_field,
     payload_fields,
@@ -67,7 +67,7 @@ def iter_log_records(data: bytes | Path, ctx: ParseContext, fmt: str) -> Iterato
     """Yield record frames for a log blob, chunk by chunk; ``fmt`` may be ``auto``."""
     state: _State | None = None
     for lines in iter_line_frames(data, ctx):
-        lines = lines.filter(pl.col("line").str.strip_chars() != "")
+        lines = _drop_blank(lines)
         if lines.height == 0:
             continue
         if state is None:
@@ -95,10 +95,10 @@ def _finish(
     frame = frame.with_columns(pl.col("ts").fill_null(strategy="forward"))
     if state.last_ts is not None:
         frame = frame.with_columns(pl.col("ts").fill_null(state.last_ts))
-    before = frame.height
-    frame = frame.filter(pl.col("ts").is_not_null())
-    if frame.height < before:
-        dropped = int(ctx.notes.get("lines_without_time", "0")) + before - frame.height
+    missing = frame["ts"].null_count()
+    if missing:
+        frame = frame.filter(pl.col("ts").is_not_null())
+        dropped = int(ctx.notes.get("lines_without_time", "0")) + missing
         ctx.notes["lines_without_time"] = str(dropped)
     if frame.height:
         state.last_ts = frame["ts"][-1]
@@ -107,6 +107,12 @@ def _finish(
         pl.lit(ctx.source).alias("source"),
         pl.lit(ctx.evidence).alias("evidence"),
     )
+
+
+def _drop_blank(lines: pl.DataFrame) -> pl.DataFrame:
+    """``lines`` without its blank lines (not copied when it has none)."""
+    blank = lines["line"].str.strip_chars() == ""
+    return lines.filter(~blank) if blank.any() else lines
 
 
 def _refuse_naive(frame: pl.DataFrame, ctx: ParseContext) -> None:
@@ -135,12 +141,7 @@ def _nginx(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFram
 
 
 def _json(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:
-    frame = lines.select(
-        "offset",
-        *payload_fields(pl.col("line"), "json"),
-        json_field(pl.col("line"), "ts").alias("ts_text"),
-        pl.col("line").alias("fields"),
-    )
+    frame = json_columns(lines)
     return _with_stream(resolve_times(frame, ctx.timezone, epoch=True), ctx)
 
 
