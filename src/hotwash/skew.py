@@ -19,13 +19,14 @@ threshold (default 2 s) is flagged; :func:`correct` shifts a source's records ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import combinations
 from statistics import median
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "estimate_from_onsets",
     "estimate_from_trace_ids",
     "pick_reference",
+    "shared_trace_rows",
+    "sources_with_ids",
     "zone_less_sources",
 ]
 
@@ -92,15 +95,22 @@ def pick_reference(records: pl.DataFrame) -> str | None:
 
 
 def estimate_from_trace_ids(
-    records: pl.DataFrame, reference: str, threshold: timedelta = DEFAULT_THRESHOLD
+    records: pl.DataFrame,
+    reference: str,
+    threshold: timedelta = DEFAULT_THRESHOLD,
+    ranked: list[str] | None = None,
 ) -> list[SkewEstimate]:
     """Offsets of the sources that share trace ids, directly or through a chain (the
     database shares ids with the app, the app with the edge): offsets along a chain add up,
     and each estimate names the link it went through. Sources linked to ``reference`` are
     measured against it; a group of sources that shares no id with it is measured against
-    its own largest source, as onsets are."""
+    its own largest source, as onsets are.
+
+    ``ranked`` (default: from ``records``) lists the sources that logged ids, most ids
+    first: given, ``records`` may hold only the rows of shared ids (:func:`shared_trace_rows`).
+    """
     found: dict[str, SkewEstimate] = {}
-    roots = [reference, *_sources_with_ids(records)]
+    roots = [reference, *(sources_with_ids(records) if ranked is None else ranked)]
     for root in dict.fromkeys(roots):
         if root in found:
             continue
@@ -122,17 +132,65 @@ def estimate_from_trace_ids(
     return sorted(found.values(), key=lambda e: e.source)
 
 
-def _sources_with_ids(records: pl.DataFrame) -> list[str]:
-    """Sources that logged trace ids, most ids first (ties by name)."""
+_HAS_ID = pl.col("trace_id").is_not_null() & (pl.col("trace_id") != "")
+
+
+def sources_with_ids(records: pl.DataFrame | pl.LazyFrame) -> list[str]:
+    """Sources that logged trace ids, most ids first (ties by name); a lazy frame is
+    scanned with the streaming engine."""
+    engine: Any = "streaming" if isinstance(records, pl.LazyFrame) else "auto"
     counts = (
         records.lazy()
-        .filter(pl.col("trace_id").is_not_null() & (pl.col("trace_id") != ""))
+        .filter(_HAS_ID)
         .group_by("source")
         .len()
         .sort(["len", "source"], descending=[True, False])
-        .collect()
+        .collect(engine=engine)
     )
     return [str(name) for name in counts["source"]]
+
+
+def shared_trace_rows(parts: Sequence[pl.LazyFrame]) -> pl.DataFrame:
+    """``source``, ``ts``, ``trace_id`` of the rows of ``parts`` (records, e.g. one frame
+    per evidence file) whose id at least two sources logged: all that
+    :func:`estimate_from_trace_ids` reads. Each part is read twice, alone: first its
+    distinct (source, id hash) pairs (8 bytes an id: most of an edge's ids are seen by it
+    alone), then its rows of shared ids. A hash collision keeps an unshared id, which
+    changes no estimate. Memory grows with the distinct ids, not with the rows."""
+    per_source: dict[str, list[np.ndarray]] = {}
+    for part in parts:
+        for source, keys in _id_hashes(part).items():
+            per_source.setdefault(source, []).append(keys)
+    keys = _shared(np.unique(np.concatenate(k)) for k in per_source.values())
+    del per_source
+    shared = pl.Series("key", keys, dtype=pl.UInt64).implode()
+    rows = [_ids(part).filter(pl.col("key").is_in(shared)).collect() for part in parts]
+    empty: dict[str, pl.DataType] = {
+        "source": pl.String(),
+        "ts": pl.Datetime("us", "UTC"),
+        "trace_id": pl.String(),
+    }
+    return pl.concat([pl.DataFrame(schema=empty), *[r.drop("key") for r in rows]])
+
+
+def _shared(distinct: Iterable[np.ndarray]) -> np.ndarray:
+    """The values found in at least two of the ``distinct`` (each without repeats) arrays."""
+    merged = np.sort(np.concatenate([np.empty(0, dtype=np.uint64), *distinct]))
+    return np.unique(merged[1:][merged[1:] == merged[:-1]])
+
+
+def _ids(records: pl.LazyFrame) -> pl.LazyFrame:
+    ids = records.filter(_HAS_ID).select(pl.col("source").cast(pl.String), "ts", "trace_id")
+    return ids.with_columns(key=pl.col("trace_id").hash())
+
+
+def _id_hashes(records: pl.LazyFrame) -> dict[str, np.ndarray]:
+    """Per source, the distinct hashes of its trace ids in ``records``."""
+    pairs = _ids(records).select("source", "key").unique().collect()
+    return {
+        str(source): group["key"].to_numpy()
+        for (source,), group in pairs.partition_by("source", as_dict=True).items()
+    }
 
 
 def _pairwise_offsets(records: pl.DataFrame, anchor: str, exclude: set[str]) -> list[SkewEstimate]:
@@ -142,11 +200,7 @@ def _pairwise_offsets(records: pl.DataFrame, anchor: str, exclude: set[str]) -> 
     source also logged are grouped, not millions of ids seen once. A clock written in whole
     seconds (RFC 3164 syslog) truncates by half a second on average; that bias is added
     back, so the estimate is of the clock, not of its resolution."""
-    ids = records.lazy().filter(
-        pl.col("trace_id").is_not_null()
-        & (pl.col("trace_id") != "")
-        & ~pl.col("source").is_in(sorted(exclude))
-    )
+    ids = records.lazy().filter(_HAS_ID & ~pl.col("source").is_in(sorted(exclude)))
     others = (
         ids.filter(pl.col("source") != anchor)
         .group_by(["trace_id", "source"])

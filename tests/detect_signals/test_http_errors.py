@@ -16,6 +16,7 @@ from hotwash.model import Event
 RecordsFactory = Callable[[list[dict[str, Any]]], pl.DataFrame]
 ContextFactory = Callable[[datetime, float, float], DetectContext]
 T0 = datetime(2024, 5, 14, 11, 0, tzinfo=UTC)
+BUCKET_SECONDS = 10
 ERRORS_FROM = datetime(2024, 5, 14, 12, 10, tzinfo=UTC)
 ERRORS_UNTIL = datetime(2024, 5, 14, 12, 20, tzinfo=UTC)
 SLOW_FROM = datetime(2024, 5, 14, 12, 12, tzinfo=UTC)
@@ -83,3 +84,46 @@ def test_steady_service_gives_nothing(
 ) -> None:
     rows = [r for r in access_log() if r["ts"] < ERRORS_FROM]
     assert run(make_records(rows), make_context(T0, 0.5, 0.5)) == []
+
+
+def test_quantiles_from_the_histogram_are_within_one_bin(
+    make_records: RecordsFactory, make_context: ContextFactory
+) -> None:
+    from hotwash.detect.http_errors import (
+        BINS_PER_DECADE,
+        access_aggregates,
+        access_of,
+        bucket_stats,
+    )
+
+    records = make_records(access_log())
+    context = make_context(T0, 1, 0.5)
+    buckets, histogram = access_aggregates(access_of(records), context)
+    inside = pl.col("part") == 1
+    window = context.window
+    stats = bucket_stats(buckets.filter(inside), histogram.filter(inside), window.start, window.end)
+    every = f"{int(BUCKET_SECONDS)}s"
+    during = records.filter(pl.col("ts") >= window.start, pl.col("ts") < window.end)
+    exact = during.group_by(bucket=pl.col("ts").dt.truncate(every)).agg(
+        exact=pl.col("latency_ms").quantile(0.99)
+    )
+    both = stats.join(exact, on="bucket").drop_nulls("p99")
+    ratio = (both["p99"] / both["exact"]).to_numpy()
+    assert both.height > 100
+    assert np.all(np.abs(np.log10(ratio)) <= 1 / BINS_PER_DECADE)
+
+
+def test_aggregates_of_parts_merge_into_the_whole(
+    make_records: RecordsFactory, make_context: ContextFactory
+) -> None:
+    from hotwash.detect.http_errors import access_aggregates, access_of, merge_access
+
+    records = make_records(access_log())
+    context = make_context(T0, 1, 0.5)
+    half = records.height // 2
+    parts = [access_aggregates(access_of(p), context) for p in (records[:half], records[half:])]
+    whole = access_aggregates(access_of(records), context)
+    order = ["source", "stream", "part", "bucket"]
+    merged = merge_access(parts)
+    assert merged[0].sort(order).equals(whole[0].sort(order))
+    assert merged[1].sort([*order, "bin"]).equals(whole[1].sort([*order, "bin"]))

@@ -29,7 +29,9 @@ __all__ = [
     "BURST_RATIO",
     "BURST_SETTLE",
     "Burst",
+    "baseline_stats",
     "find_bursts",
+    "find_bursts_in_bins",
 ]
 
 BURST_BIN = timedelta(minutes=1)
@@ -64,6 +66,12 @@ class Burst:
 
 def _baseline_stats(baseline: pl.DataFrame, every: str) -> pl.DataFrame:
     per_bin = baseline.group_by([*_KEYS, pl.col("ts").dt.truncate(every).alias("bin")]).len()
+    return baseline_stats(per_bin)
+
+
+def baseline_stats(per_bin: pl.DataFrame) -> pl.DataFrame:
+    """Per signature, from its baseline line counts per bin (``source``, ``template``,
+    ``len``): ``baseline_n`` (all lines) and ``baseline_peak`` (the busiest bin)."""
     return per_bin.group_by(_KEYS).agg(
         baseline_n=pl.col("len").sum(), baseline_peak=pl.col("len").max()
     )
@@ -82,12 +90,9 @@ def _window_bins(window: pl.DataFrame, every: str) -> pl.DataFrame:
     )
 
 
-def _hot_bins(
-    baseline: pl.DataFrame, window: pl.DataFrame, baseline_seconds: float
-) -> pl.DataFrame:
+def _hot_bins(stats: pl.DataFrame, bins: pl.DataFrame, baseline_seconds: float) -> pl.DataFrame:
     seconds = BURST_BIN.total_seconds()
-    every = f"{int(seconds)}s"
-    bins = _window_bins(window, every).join(_baseline_stats(baseline, every), on=_KEYS, how="left")
+    bins = bins.join(stats, on=_KEYS, how="left")
     expected = pl.col("baseline_n").fill_null(0) * seconds / max(baseline_seconds, seconds)
     threshold = pl.max_horizontal(
         pl.lit(float(BURST_MIN_PER_BIN)),
@@ -96,7 +101,8 @@ def _hot_bins(
     )
     bins = bins.with_columns(expected=expected, hot=pl.col("n") >= threshold)
     hot_keys = bins.filter("hot").select(_KEYS).unique()
-    return bins.join(hot_keys, on=_KEYS, how="semi").sort([*_KEYS, "bin"])
+    hot = bins.join(hot_keys, on=_KEYS, how="semi")
+    return hot.with_columns(pl.col(_KEYS).cast(pl.String)).sort([*_KEYS, "bin"])
 
 
 def _bursts_of(bins: pl.DataFrame) -> Iterator[Burst]:
@@ -129,7 +135,21 @@ def find_bursts(
 ) -> Iterator[tuple[tuple[str, str], Burst]]:
     """Bursts per signature; both frames have ``source``, ``template``, ``ts`` (sorted),
     ``evidence``, ``offset`` and ``message``; ``baseline_seconds`` is the baseline's length."""
-    bins = _hot_bins(baseline, window, baseline_seconds)
+    every = f"{int(BURST_BIN.total_seconds())}s"
+    stats, bins = _baseline_stats(baseline, every), _window_bins(window, every)
+    yield from find_bursts_in_bins(stats, bins, baseline_seconds)
+
+
+def find_bursts_in_bins(
+    stats: pl.DataFrame, bins: pl.DataFrame, baseline_seconds: float
+) -> Iterator[tuple[tuple[str, str], Burst]]:
+    """Bursts per signature from lines already counted per :data:`BURST_BIN`.
+
+    ``stats`` is :func:`baseline_stats` of the baseline; ``bins`` has one row per
+    signature (``source``, ``template``) and ``bin`` of the window: ``n`` lines,
+    ``first_ts``, ``last_ts``, and the first line's ``evidence``, ``offset`` and
+    ``example``. Same bursts as :func:`find_bursts` on the lines themselves."""
+    bins = _hot_bins(stats, bins, baseline_seconds)
     for key, group in bins.group_by(_KEYS, maintain_order=True):
         source, template = str(key[0]), str(key[1])
         for burst in _bursts_of(group):

@@ -14,6 +14,11 @@ baseline window, or the records before the incident window):
 An onset needs :data:`PERSIST` abnormal buckets in a row, a recovery :data:`SETTLE` normal
 ones (:mod:`hotwash.detect.episodes`). Events say the values before and after:
 ``5xx rate 0.02/s -> 15/s``. Without a baseline, nothing is reported.
+
+Requests are first reduced to counts per bucket and a latency histogram
+(:func:`access_aggregates`; parts merge with :func:`merge_access`), so the detector runs
+on one evidence file at a time; p95/p99 are read from the histogram, within one bin
+(:data:`BINS_PER_DECADE`) of the exact quantile.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ import polars as pl
 
 from hotwash.detect.base import DetectContext, Detector, evidence_ref, register_detector
 from hotwash.detect.episodes import Episode, find_episodes
-from hotwash.detect.frames import baseline_and_window, baseline_seconds
+from hotwash.detect.frames import window_conditions
 from hotwash.model import Event, EventKind
 
 __all__ = [
+    "BINS_PER_DECADE",
     "BUCKET",
     "LATENCY_RATIO",
     "MIN_ERRORS",
@@ -39,7 +45,11 @@ __all__ = [
     "RATE_RATIO",
     "SETTLE",
     "HttpErrorDetector",
+    "access_aggregates",
+    "access_of",
     "bucket_stats",
+    "http_events",
+    "merge_access",
 ]
 
 BUCKET = timedelta(seconds=10)
@@ -51,23 +61,113 @@ PERSIST = 2
 SETTLE = 3
 
 
-def bucket_stats(records: pl.DataFrame, start: datetime, end: datetime) -> pl.DataFrame:
-    """One row per :data:`BUCKET` from ``start`` to ``end`` (empty buckets included):
-    ``bucket``, ``requests``, ``errors`` (5xx), ``p95``, ``p99`` (ms), and the first
-    request and first 5xx of the bucket (``ts``, ``evidence``, ``offset``)."""
+#: Latency histogram bins per decade: a quantile read from it is within one bin
+#: (a factor of 10 ** (1 / 100), 2.3 %) of the exact one.
+BINS_PER_DECADE = 100
+#: Latencies below it (ms) share the lowest bin.
+_MIN_LATENCY = 1e-3
+_KEYS = ["source", "stream", "part", "bucket"]
+_BASELINE, _WINDOW = 0, 1
+
+
+def _first(column: str, prefix: str) -> pl.Expr:
+    """``column`` of the first row by (``<prefix>_ts``, evidence, offset), nulls last."""
+    order = [f"{prefix}_ts", f"{prefix}_evidence", f"{prefix}_offset"]
+    return pl.col(column).sort_by(order, nulls_last=True).first()
+
+
+def access_aggregates(
+    access: pl.DataFrame, context: DetectContext
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(buckets, histogram) of access-log rows of the baseline and the window.
+
+    ``access`` has ``ts``, ``source``, ``stream``, ``status``, ``latency_ms``, ``evidence``,
+    ``offset``. ``buckets``: per (source, stream, ``part`` 0 baseline / 1 window,
+    :data:`BUCKET`): ``requests``, ``errors`` (5xx), ``timed``, and the first request's
+    and first 5xx's ``*_ts``, ``*_evidence``, ``*_offset``. ``histogram``: per the same
+    keys and latency ``bin`` (:data:`BINS_PER_DECADE` per decade), ``count``. Aggregates
+    of disjoint rows merge with :func:`merge_access`."""
+    in_baseline, in_window = window_conditions(context)
+    part = pl.when(in_window).then(_WINDOW).when(in_baseline).then(_BASELINE)
     every = f"{int(BUCKET.total_seconds())}s"
+    rows = access.with_columns(
+        pl.col("source", "stream", "evidence").cast(pl.String),
+        part=part.cast(pl.Int8),
+        bucket=pl.col("ts").dt.truncate(every),
+    ).filter(pl.col("part").is_not_null())
     error = pl.col("status") >= 500
-    stats = records.group_by(pl.col("ts").dt.truncate(every).alias("bucket")).agg(
+    ref = {"ts": pl.col("ts"), "evidence": pl.col("evidence"), "offset": pl.col("offset")}
+    rows = rows.with_columns(
+        *[v.alias(f"first_{k}") for k, v in ref.items()],
+        *[pl.when(error).then(v).alias(f"error_{k}") for k, v in ref.items()],
+    )
+    buckets = rows.group_by(_KEYS).agg(
         requests=pl.len(),
         errors=error.sum(),
         timed=pl.col("latency_ms").count(),
-        p95=pl.col("latency_ms").quantile(0.95),
-        p99=pl.col("latency_ms").quantile(0.99),
-        first_ts=pl.col("ts").first(),
-        first_ref=pl.struct("evidence", "offset").first(),
-        error_ts=pl.col("ts").filter(error).first(),
-        error_ref=pl.struct("evidence", "offset").filter(error).first(),
+        **{f"{p}_{k}": _first(f"{p}_{k}", p) for p in ("first", "error") for k in ref},
     )
+    return buckets, _histogram(rows)
+
+
+def _histogram(rows: pl.DataFrame) -> pl.DataFrame:
+    latency = pl.col("latency_ms").clip(lower_bound=_MIN_LATENCY)
+    bin_ = (latency.log10() * BINS_PER_DECADE).floor().cast(pl.Int32).alias("bin")
+    timed = rows.filter(pl.col("latency_ms").is_not_null())
+    return timed.group_by([*_KEYS, bin_]).agg(count=pl.len())
+
+
+def merge_access(
+    parts: list[tuple[pl.DataFrame, pl.DataFrame]],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One aggregate (see :func:`access_aggregates`) from aggregates of disjoint rows."""
+    if len(parts) == 1:
+        return parts[0]
+    buckets = (
+        pl.concat([b for b, _ in parts])
+        .group_by(_KEYS)
+        .agg(
+            pl.col("requests", "errors", "timed").sum(),
+            **{
+                f"{p}_{k}": _first(f"{p}_{k}", p)
+                for p in ("first", "error")
+                for k in ("ts", "evidence", "offset")
+            },
+        )
+    )
+    histogram = (
+        pl.concat([h for _, h in parts]).group_by([*_KEYS, "bin"]).agg(pl.col("count").sum())
+    )
+    return buckets, histogram
+
+
+def _quantile(histogram: pl.DataFrame, keys: list[str], q: float) -> pl.DataFrame:
+    """Per ``keys``, the nearest-rank ``q`` quantile of the histogram, as the geometric
+    middle of its bin (within one bin of the exact value)."""
+    ordered = histogram.sort([*keys, "bin"])
+    cumulative = pl.col("count").cum_sum().over(keys)
+    rank = ((pl.col("count").sum().over(keys) - 1) * q).round()
+    value = pl.lit(10.0).pow((pl.col("bin") + 0.5) / BINS_PER_DECADE)
+    found = ordered.filter(cumulative > rank).group_by(keys).agg(pl.col("bin").first())
+    return found.select(*keys, value.alias(f"p{round(q * 100)}"))
+
+
+def bucket_stats(
+    buckets: pl.DataFrame, histogram: pl.DataFrame, start: datetime, end: datetime
+) -> pl.DataFrame:
+    """One service's window: one row per :data:`BUCKET` from ``start`` to ``end`` (empty
+    buckets included): ``bucket``, ``requests``, ``errors`` (5xx), ``timed``, ``p95``,
+    ``p99`` (ms, from the histogram), and the first request and first 5xx of the bucket
+    (``first_ts``/``first_ref``, ``error_ts``/``error_ref``)."""
+    every = f"{int(BUCKET.total_seconds())}s"
+    quantiles = [_quantile(histogram, ["bucket"], q) for q in (0.95, 0.99)]
+    stats = buckets.select(
+        "bucket", "requests", "errors", "timed", "first_ts", "error_ts",
+        first_ref=pl.struct(evidence="first_evidence", offset="first_offset"),
+        error_ref=pl.struct(evidence="error_evidence", offset="error_offset"),
+    )  # fmt: skip
+    for quantile in quantiles:
+        stats = stats.join(quantile, on="bucket", how="left")
     aligned = start - timedelta(seconds=start.timestamp() % BUCKET.total_seconds())
     grid = pl.DataFrame(
         {
@@ -87,20 +187,16 @@ class _Baseline:
     p99_spread: float
 
 
-def _baseline(before: pl.DataFrame, seconds: float) -> _Baseline:
+def _baseline(buckets: pl.DataFrame, histogram: pl.DataFrame, seconds: float) -> _Baseline:
+    """The baseline of one service from its baseline buckets and latency histogram."""
     per_bucket = BUCKET.total_seconds() / max(seconds, BUCKET.total_seconds())
-    errors = int((before["status"] >= 500).sum()) * per_bucket
-    timed = before.drop_nulls("latency_ms")
-    if timed.height < MIN_REQUESTS:
+    errors = int(buckets["errors"].sum()) * per_bucket
+    if int(buckets["timed"].sum()) < MIN_REQUESTS:
         return _Baseline(errors, None, 0.0)
-    every = f"{int(BUCKET.total_seconds())}s"
-    p99s = (
-        timed.group_by(pl.col("ts").dt.truncate(every))
-        .agg(p99=pl.col("latency_ms").quantile(0.99), n=pl.len())
-        .filter(pl.col("n") >= MIN_REQUESTS)["p99"]
-        .to_numpy()
-    )
-    overall = float(np.quantile(timed["latency_ms"].to_numpy(), 0.99))
+    busy = buckets.filter(pl.col("timed") >= MIN_REQUESTS).select("bucket")
+    p99s = _quantile(histogram.join(busy, on="bucket"), ["bucket"], 0.99)["p99"].to_numpy()
+    whole = histogram.group_by("bin").agg(pl.col("count").sum()).with_columns(all=pl.lit(0))
+    overall = float(_quantile(whole, ["all"], 0.99)["p99"][0])
     spread = float(1.4826 * np.median(np.abs(p99s - np.median(p99s)))) if p99s.size else 0.0
     return _Baseline(errors, overall, spread)
 
@@ -227,6 +323,51 @@ def _latency_change(series: _Series, base: _Baseline, episode: Episode) -> _Chan
     )
 
 
+def http_events(
+    buckets: pl.DataFrame, histogram: pl.DataFrame, context: DetectContext
+) -> Iterator[Event]:
+    """5xx and latency onsets and recoveries from :func:`access_aggregates`, per service
+    (source, stream) in order."""
+    services = buckets.select("source", "stream").unique()
+    keys = sorted(services.iter_rows(), key=lambda k: tuple(str(part) for part in k))
+    for source, stream in keys:
+        mine = (pl.col("source") == source) & pl.col("stream").eq_missing(stream)
+        yield from _service(buckets.filter(mine), histogram.filter(mine), context)
+
+
+def _service(
+    buckets: pl.DataFrame, histogram: pl.DataFrame, context: DetectContext
+) -> Iterator[Event]:
+    """The events of one service's aggregates."""
+    before, during = (pl.col("part") == _BASELINE), (pl.col("part") == _WINDOW)
+    if buckets.filter(before).is_empty() or buckets.filter(during).is_empty():
+        return
+    base = _baseline(buckets.filter(before), histogram.filter(before), _seconds(buckets, context))
+    window = context.window
+    source, stream = buckets["source"][0], buckets["stream"][0]
+    stats = bucket_stats(buckets.filter(during), histogram.filter(during), window.start, window.end)
+    series = _Series(source, stream or source, stats)
+    for episode in find_episodes(_error_flags(series.buckets, base), PERSIST, SETTLE):
+        yield from _emit(series, episode, _error_change(series, base, episode))
+    for episode in find_episodes(_latency_flags(series.buckets, base), PERSIST, SETTLE):
+        yield from _emit(series, episode, _latency_change(series, base, episode))
+
+
+def _seconds(buckets: pl.DataFrame, context: DetectContext) -> float:
+    """The baseline's length: ``context.baseline``, else from the first baseline request."""
+    if context.baseline is not None:
+        return context.baseline.duration.total_seconds()
+    earliest: datetime = buckets.filter(pl.col("part") == _BASELINE)["first_ts"].min()  # type: ignore[assignment]
+    return (context.window.start - earliest).total_seconds()
+
+
+def access_of(records: pl.DataFrame) -> pl.DataFrame:
+    """The access-log rows of ``records`` (log lines with a status), the columns read."""
+    return records.filter((pl.col("kind") == "log") & pl.col("status").is_not_null()).select(
+        "ts", "source", "stream", "status", "latency_ms", "evidence", "offset"
+    )
+
+
 @register_detector
 class HttpErrorDetector(Detector):
     """Onset and recovery of the 5xx rate and of p99 latency per service."""
@@ -234,22 +375,4 @@ class HttpErrorDetector(Detector):
     name = "http_errors"
 
     def detect(self, records: pl.DataFrame, context: DetectContext) -> Iterator[Event]:
-        access = records.filter((pl.col("kind") == "log") & pl.col("status").is_not_null()).select(
-            "ts", "source", "stream", "status", "latency_ms", "evidence", "offset"
-        )
-        groups = access.partition_by(["source", "stream"], as_dict=True)
-        for key in sorted(groups, key=lambda k: tuple(str(part) for part in k)):
-            yield from self._service(groups[key], context)
-
-    def _service(self, group: pl.DataFrame, context: DetectContext) -> Iterator[Event]:
-        before, during = baseline_and_window(group, context)
-        if before.is_empty() or during.is_empty():
-            return
-        base = _baseline(before, baseline_seconds(before, context))
-        window = context.window
-        source, stream = group["source"][0], group["stream"][0]
-        series = _Series(source, stream or source, bucket_stats(during, window.start, window.end))
-        for episode in find_episodes(_error_flags(series.buckets, base), PERSIST, SETTLE):
-            yield from _emit(series, episode, _error_change(series, base, episode))
-        for episode in find_episodes(_latency_flags(series.buckets, base), PERSIST, SETTLE):
-            yield from _emit(series, episode, _latency_change(series, base, episode))
+        yield from http_events(*access_aggregates(access_of(records), context), context)

@@ -16,6 +16,12 @@ signature instead of looking new. Then:
   the busiest baseline bin, and :data:`BURST_MIN_PER_BIN` lines). One event at the first
   line of the burst, with its end, count and rates.
 
+Lines are first reduced to counts per (source, masked message, baseline or window,
+minute) with each group's first line (:func:`line_aggregates`); aggregates of parts of
+the logs (one evidence file at a time) merge (:func:`merge_aggregates`), and
+:func:`signature_events` mines the templates from the distinct masked messages and finds
+the events from the aggregates alone, quoting the few lines it needs read back.
+
 Signatures seen in the baseline at a similar rate produce nothing. Without
 ``DetectContext.baseline`` the records before the window are the baseline; with no
 baseline records at all, error signatures are still reported, with low confidence.
@@ -24,20 +30,32 @@ baseline records at all, error signatures are still reported, with low confidenc
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import polars as pl
 
 from hotwash.detect.base import DetectContext, Detector, evidence_ref, register_detector
-from hotwash.detect.bursts import BURST_BIN, Burst, find_bursts
-from hotwash.detect.frames import baseline_seconds, sort_records, window_conditions
-from hotwash.detect.templates import mine_templates
+from hotwash.detect.bursts import BURST_BIN, Burst, baseline_stats, find_bursts_in_bins
+from hotwash.detect.frames import sort_records, window_conditions
+from hotwash.detect.masking import mask_messages
+from hotwash.detect.templates import cluster_masked
 from hotwash.model import Event, EventKind
 from hotwash.timeutil import format_duration, format_utc
 
-__all__ = ["ERROR_LEVELS", "NEW_RATE_RATIO", "LogSignatureDetector", "is_error_expr"]
+__all__ = [
+    "ERROR_LEVELS",
+    "NEW_RATE_RATIO",
+    "LineReader",
+    "LogSignatureDetector",
+    "is_error_expr",
+    "line_aggregates",
+    "lines_in",
+    "logs_of",
+    "merge_aggregates",
+    "signature_events",
+]
 
 #: Levels (lower case) that make a line an error or warning.
 ERROR_LEVELS = frozenset(
@@ -53,6 +71,8 @@ _ERROR_WORDS = (
 NEW_RATE_RATIO = 20.0
 _TEMPLATE_CHARS = 120
 _KEYS = ["source", "template"]
+#: The keys of :func:`line_aggregates`.
+_AGG_KEYS = ["source", "masked", "inside", "bin"]
 #: The only columns read (fewer columns copied by the sorts and filters of millions of lines).
 _COLUMNS = ["ts", "source", "message", "evidence", "offset"]
 
@@ -106,62 +126,121 @@ class _Signature:
         return round(min(0.95, base + 0.35 * (1 - math.exp(-self.window_n / 5))), 2)
 
 
-def _span(before: pl.DataFrame, context: DetectContext) -> _Span:
-    return _Span(baseline_seconds(before, context), context.window.duration.total_seconds())
+def line_aggregates(logs: pl.DataFrame, context: DetectContext) -> pl.DataFrame:
+    """The log lines of the baseline and the window, counted per (``source``, ``masked``
+    message, ``inside`` the window, ``bin`` of :data:`BURST_BIN`).
 
-
-def _parts(logs: pl.DataFrame, context: DetectContext) -> pl.DataFrame:
-    """Baseline lines then window lines (``inside``), unsorted, with a ``row`` index."""
+    ``logs`` has ``ts``, ``source``, ``message``, ``level``, ``evidence``, ``offset``. Per
+    group: ``n`` lines, ``error`` (any error line), ``first_ts``, ``last_ts``, and the
+    first line's (by ts, evidence, offset) ``evidence`` and ``offset``; texts are
+    categoricals and no line's text is kept (:func:`signature_events` reads the few it
+    quotes back). Aggregates of disjoint parts of the lines (one per evidence file)
+    merge with :func:`merge_aggregates` into the aggregate of all of them."""
     in_baseline, in_window = window_conditions(context)
-    both = pl.concat(
-        [
-            logs.filter(in_baseline).with_columns(inside=pl.lit(False)),
-            logs.filter(in_window).with_columns(inside=pl.lit(True)),
-        ]
+    lines = logs.filter(in_baseline | in_window)
+    lines = sort_records(lines.with_columns(inside=in_window))
+    every = f"{int(BURST_BIN.total_seconds())}s"
+    keyed = lines.select(
+        "ts", "offset", "inside",
+        pl.col("source", "evidence").cast(pl.String).cast(pl.Categorical),
+        masked=mask_messages(lines["message"].cast(pl.String)).cast(pl.Categorical),
+        bin=pl.col("ts").dt.truncate(every),
+        error=is_error_expr(),
+    )  # fmt: skip
+    return keyed.group_by(_AGG_KEYS, maintain_order=True).agg(
+        n=pl.len(),
+        error=pl.col("error").any(),
+        first_ts=pl.col("ts").first(),
+        last_ts=pl.col("ts").last(),
+        evidence=pl.col("evidence").first(),
+        offset=pl.col("offset").first(),
     )
-    return both.with_row_index("row")
 
 
-def _classified(both: pl.DataFrame) -> pl.DataFrame:
-    """Every line's signature keys and flags, without its text, each part in time order."""
-    template = mine_templates(both["message"], split_choices=False).cast(pl.Categorical)
-    narrow = both.select(
-        "row", "ts", "source", "evidence", "offset", "inside", template=template
-    ).with_columns(error=both.select(is_error_expr()).to_series())
-    inside = pl.col("inside")
-    return pl.concat([sort_records(narrow.filter(~inside)), sort_records(narrow.filter(inside))])
+def _by_first_line(aggregates: pl.DataFrame) -> pl.DataFrame:
+    """``aggregates`` in the order of their first lines (ts, evidence text, offset)."""
+    as_lines = aggregates.rename({"first_ts": "ts"})
+    return sort_records(as_lines).rename({"ts": "first_ts"})
 
 
-def _signatures(both: pl.DataFrame, texts: pl.Series) -> list[_Signature]:
+def merge_aggregates(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """One aggregate (see :func:`line_aggregates`) from aggregates of disjoint lines."""
+    if len(parts) == 1:
+        return parts[0]
+    both = _by_first_line(pl.concat(parts))
+    return both.group_by(_AGG_KEYS, maintain_order=True).agg(
+        n=pl.col("n").sum(),
+        error=pl.col("error").any(),
+        first_ts=pl.col("first_ts").first(),
+        last_ts=pl.col("last_ts").max(),
+        evidence=pl.col("evidence").first(),
+        offset=pl.col("offset").first(),
+    )
+
+
+def _templated(aggregates: pl.DataFrame) -> pl.DataFrame:
+    """The aggregates with each masked message's ``template``: the distinct masked
+    messages, weighted by their lines, clustered as :func:`mine_templates` does."""
+    counts = aggregates.group_by("masked").agg(pl.col("n").sum())
+    masked = counts["masked"].cast(pl.String).to_list()
+    mapping = cluster_masked(masked, counts["n"].to_list(), False)
+    templates = pl.Series("template", [mapping[m] for m in masked], dtype=pl.String)
+    table = counts.select("masked", template=templates.cast(pl.Categorical))
+    return _by_first_line(aggregates.join(table, on="masked", how="left"))
+
+
+def _span(aggregates: pl.DataFrame, context: DetectContext) -> _Span:
+    """The span; the baseline starts at its first line when ``context`` has none."""
+    window = context.window.duration.total_seconds()
+    if context.baseline is not None:
+        return _Span(context.baseline.duration.total_seconds(), window)
+    before = aggregates.filter(~pl.col("inside"))
+    if before.is_empty():
+        return _Span(0.0, window)
+    earliest: datetime = before["first_ts"].min()  # type: ignore[assignment]
+    return _Span((context.window.start - earliest).total_seconds(), window)
+
+
+def _signatures(both: pl.DataFrame) -> list[_Signature]:
     """Per signature seen in the window: counts, first and last time, the first line."""
     inside = pl.col("inside")
     summary = (
         both.group_by(_KEYS, maintain_order=True)
         .agg(
-            baseline_n=(~inside).sum(),
-            window_n=inside.sum(),
+            baseline_n=pl.col("n").filter(~inside).sum(),
+            window_n=pl.col("n").filter(inside).sum(),
             error=pl.col("error").filter(inside).any(),
-            first_ts=pl.col("ts").filter(inside).first(),
-            last_ts=pl.col("ts").filter(inside).last(),
+            first_ts=pl.col("first_ts").filter(inside).first(),
+            last_ts=pl.col("last_ts").filter(inside).max(),
             evidence=pl.col("evidence").filter(inside).first(),
             offset=pl.col("offset").filter(inside).first(),
-            row=pl.col("row").filter(inside).first(),
         )
         .filter(pl.col("window_n") > 0)
-        .with_columns(pl.col("source", "template", "evidence").cast(pl.String))
+        .with_columns(pl.col("source", "template", "evidence").cast(pl.String), example=pl.lit(""))
         .sort(["first_ts", *_KEYS])
     )
-    summary = summary.with_columns(example=texts.gather(summary["row"])).drop("row")
     return [_Signature(**row) for row in summary.iter_rows(named=True)]
 
 
-def _with_examples(during: pl.DataFrame, texts: pl.Series) -> pl.DataFrame:
-    """``during`` with ``message`` on the first line of each signature's burst bins (the
-    only lines a burst quotes) and null elsewhere: no copy of every line's text."""
-    bin_start = pl.col("ts").dt.truncate(f"{int(BURST_BIN.total_seconds())}s")
-    firsts = during.group_by([*_KEYS, bin_start], maintain_order=True).agg(pl.col("row").first())
-    quoted = pl.DataFrame({"row": firsts["row"], "message": texts.gather(firsts["row"])})
-    return during.join(quoted, on="row", how="left", maintain_order="left")
+def _burst_inputs(both: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(baseline stats, window bins) of every signature, as
+    :func:`~hotwash.detect.bursts.find_bursts_in_bins` reads them."""
+    inside = pl.col("inside")
+    keys = [*_KEYS, "bin"]
+    per_bin = both.filter(~inside).group_by(keys).agg(len=pl.col("n").sum())
+    bins = (
+        both.filter(inside)
+        .group_by(keys, maintain_order=True)
+        .agg(
+            n=pl.col("n").sum(),
+            first_ts=pl.col("first_ts").first(),
+            last_ts=pl.col("last_ts").max(),
+            evidence=pl.col("evidence").first(),
+            offset=pl.col("offset").first(),
+        )
+        .with_columns(pl.col("evidence").cast(pl.String), example=pl.lit(""))
+    )
+    return baseline_stats(per_bin), bins
 
 
 def _short(template: str) -> str:
@@ -211,10 +290,62 @@ def _burst_event(source: str, template: str, burst: Burst) -> Event:
     )
 
 
-def _logs(records: pl.DataFrame) -> pl.DataFrame:
+def logs_of(records: pl.DataFrame) -> pl.DataFrame:
     """The log lines with a message, and only the columns this detector reads."""
     is_log = (pl.col("kind") == "log") & pl.col("message").is_not_null()
     return records.filter(is_log).select(*_COLUMNS, pl.col("level").cast(pl.String))
+
+
+#: Given (``evidence``, ``offset``) of some log lines, the same with their ``message``.
+LineReader = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def signature_events(
+    aggregates: pl.DataFrame, context: DetectContext, lines: LineReader
+) -> Iterator[Event]:
+    """New error signatures and bursts from the :func:`line_aggregates` of the logs;
+    ``lines`` reads back the lines the events quote."""
+    if aggregates.is_empty() or not aggregates["inside"].any():
+        return
+    both = _templated(aggregates)
+    span = _span(both, context)
+    new = [sig for sig in _signatures(both) if sig.error and sig.is_new(span)]
+    reported = {(sig.source, sig.template) for sig in new}
+    bursts: list[tuple[tuple[str, str], Burst]] = []
+    if span.has_baseline:
+        found = find_bursts_in_bins(*_burst_inputs(both), span.baseline)
+        bursts = [(key, burst) for key, burst in found if key not in reported]
+    quoted = _quoted(
+        lines, [(s.evidence, s.offset) for s in new] + [(b.evidence, b.offset) for _, b in bursts]
+    )
+    yield from (_new_event(replace(s, example=quoted[s.evidence, s.offset]), span) for s in new)
+    for key, burst in bursts:
+        yield _burst_event(*key, replace(burst, example=quoted[burst.evidence, burst.offset]))
+
+
+def _quoted(
+    lines: LineReader, refs: list[tuple[str, int | None]]
+) -> dict[tuple[str, int | None], str]:
+    """The text of each (evidence, offset) line (empty when not found)."""
+    schema = {"evidence": pl.String, "offset": pl.Int64}
+    wanted = pl.DataFrame(refs, schema=schema, orient="row").unique()
+    found = lines(wanted) if refs else wanted.with_columns(message=pl.lit(""))
+    texts = {(e, o): m for e, o, m in found.select("evidence", "offset", "message").iter_rows()}
+    return {ref: texts.get(ref) or "" for ref in refs}
+
+
+def lines_in(logs: pl.DataFrame) -> LineReader:
+    """A :data:`LineReader` over the log lines of a frame."""
+
+    def read(wanted: pl.DataFrame) -> pl.DataFrame:
+        text = logs.select(
+            pl.col("evidence").cast(pl.String), "offset", pl.col("message").cast(pl.String)
+        )
+        return wanted.join(text, on=["evidence", "offset"], how="left").unique(
+            ["evidence", "offset"]
+        )
+
+    return read
 
 
 @register_detector
@@ -224,20 +355,5 @@ class LogSignatureDetector(Detector):
     name = "signatures"
 
     def detect(self, records: pl.DataFrame, context: DetectContext) -> Iterator[Event]:
-        lines = _parts(_logs(records), context)
-        if not lines["inside"].any():
-            return
-        texts, both = lines["message"], _classified(lines)
-        del lines
-        inside = pl.col("inside")
-        before = both.filter(~inside)
-        span = _span(before, context)
-        new = [sig for sig in _signatures(both, texts) if sig.error and sig.is_new(span)]
-        yield from (_new_event(sig, span) for sig in new)
-        if not span.has_baseline:
-            return
-        reported = {(sig.source, sig.template) for sig in new}
-        during = _with_examples(both.filter(inside), texts)
-        for key, burst in find_bursts(before, during, span.baseline):
-            if key not in reported:
-                yield _burst_event(*key, burst)
+        logs = logs_of(records)
+        yield from signature_events(line_aggregates(logs, context), context, lines_in(logs))

@@ -7,7 +7,7 @@ an incident workspace (records, manifest, ``incident.yaml``) and calls it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,22 +15,20 @@ from pathlib import Path
 import polars as pl
 
 from hotwash.analysis import suggest
-from hotwash.detect.base import DetectContext, all_detectors
+from hotwash.detect.base import DetectContext
 from hotwash.errors import EvidenceError
 from hotwash.evidence.model import Manifest, Window
-from hotwash.model import Event, EventKind, Incident
+from hotwash.model import EventKind, Incident
 from hotwash.records import RECORD_SCHEMA, conform
 from hotwash.skew import (
     DEFAULT_THRESHOLD,
     SkewEstimate,
-    correct,
-    estimate_from_onsets,
-    estimate_from_trace_ids,
-    pick_reference,
     zone_less_sources,
 )
 from hotwash.timeline.assemble import assemble
-from hotwash.timeline.load import load_records
+from hotwash.timeline.detection import detect_events, estimate_skew
+from hotwash.timeline.evidence import Evidence, InMemory, Streamed
+from hotwash.timeline.load import load_records, stream_records
 from hotwash.timeline.milestones import propose_milestones
 from hotwash.timeline.result import Entry, Flag, ProposedMilestone, TimelineResult
 from hotwash.timeline.window import detect_context, incident_window
@@ -60,21 +58,6 @@ class TimelineOptions:
     """The incident window to search (default: see :func:`detect_context`)."""
 
 
-def detect_events(
-    records: pl.DataFrame, context: DetectContext, names: Sequence[str] | None = None
-) -> list[Event]:
-    """Every event the registered detectors (or the ``names`` among them) find."""
-    detectors = all_detectors()
-    unknown = sorted(set(names or ()) - set(detectors))
-    if unknown:
-        raise EvidenceError(f"unknown detector(s): {', '.join(unknown)}")
-    found: list[Event] = []
-    for name in sorted(detectors):
-        if names is None or name in names:
-            found.extend(detectors[name]().detect(records, context))
-    return found
-
-
 def build_timeline(
     records: pl.DataFrame | pl.LazyFrame,
     manifest: Manifest | None = None,
@@ -82,20 +65,31 @@ def build_timeline(
     options: TimelineOptions | None = None,
 ) -> TimelineResult:
     """The timeline of the evidence merged with the document's hand-written events."""
-    options = options or TimelineOptions()
     frame, zone_less = _frame(records)
+    return _build(InMemory(frame), zone_less, manifest, incident, options)
+
+
+def _build(
+    evidence: Evidence,
+    zone_less: list[tuple[str, int, str]],
+    manifest: Manifest | None,
+    incident: Incident | None,
+    options: TimelineOptions | None,
+) -> TimelineResult:
+    """:func:`build_timeline` on records in memory or streamed (:class:`Evidence`)."""
+    options = options or TimelineOptions()
     manifest = manifest or Manifest()
-    window = incident_window(frame, manifest, incident)
-    context = _context(frame, window, incident, options)
+    window = incident_window(evidence.span(), manifest, incident)
+    context = _context(evidence.small(), window, incident, options)
     written = incident.timeline if incident is not None else []
-    entries = assemble(detect_events(frame, context, options.detectors), written)
-    skew = estimate_skew(frame, entries, options.skew_threshold)
+    entries = assemble(evidence.detect(context, options.detectors), written)
+    skew = evidence.skew(entries, options.skew_threshold)
     corrected = {s.source: s.offset for s in skew if s.flagged} if options.correct_skew else {}
     if corrected:
-        frame = correct(frame, corrected)
-        window = incident_window(frame, manifest, incident)
-        context = _context(frame, window, incident, options)
-        entries = assemble(detect_events(frame, context, options.detectors), written)
+        evidence = evidence.shifted(corrected)
+        window = incident_window(evidence.span(), manifest, incident)
+        context = _context(evidence.small(), window, incident, options)
+        entries = assemble(evidence.detect(context, options.detectors), written)
     milestones = propose_milestones(entries, options.min_confidence)
     _mark_turning_points(entries, milestones)
     result = TimelineResult(
@@ -133,26 +127,6 @@ def _frame(
         records = records.collect()
     frame = records if set(records.columns) == set(RECORD_SCHEMA) else conform(records)
     return frame, zone_less_sources(frame)
-
-
-def estimate_skew(
-    records: pl.DataFrame, entries: Iterable[Entry], threshold: timedelta
-) -> list[SkewEstimate]:
-    """Trace-id estimates where sources share ids, onset estimates for the other sources.
-
-    Onsets come from discrete happenings (alerts, pages, changes, actions, messages) that
-    several sources recorded; statistical signals are left out, since the first error in
-    two independently sampled logs differs by chance, not by clock.
-    """
-    reference = pick_reference(records)
-    if reference is None:
-        return []
-    by_ids = estimate_from_trace_ids(records, reference, threshold)
-    seen = [e.times for e in entries if len(e.times) > 1 and e.event.kind is not EventKind.SIGNAL]
-    sizes = dict(records.group_by("source").len().iter_rows())
-    skip = {reference, *(s.source for s in by_ids)}
-    by_onsets = estimate_from_onsets(seen, sizes, threshold, skip=skip)
-    return [*by_ids, *by_onsets]
 
 
 #: Proposed milestones whose detected entry is shown as kind ``milestone``.
@@ -220,14 +194,16 @@ def build_for_workspace(
     ``incident`` replaces the workspace's ``incident.yaml`` (already loaded by the caller).
     """
     from hotwash.document import DOCUMENT_NAME, load
-    from hotwash.records import read_records
+    from hotwash.records import records_dir
 
     root = Path(path)
     if not root.is_dir():
         raise EvidenceError(f"{root}: no such workspace folder")
     if incident is None and (root / DOCUMENT_NAME).exists():
         incident = load(root).incident
-    return build_timeline(read_records(root), read_manifest(root), incident, options)
+    files = sorted(str(f) for f in records_dir(root).glob("*.parquet"))
+    streamed = stream_records(files)
+    return _build(Streamed(streamed), streamed.zone_less, read_manifest(root), incident, options)
 
 
 def read_manifest(root: Path) -> Manifest:

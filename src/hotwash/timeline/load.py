@@ -12,13 +12,15 @@ a sixteen-byte view and a copy of the text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
 
-from hotwash.skew import zone_less_sources
+from hotwash.records import empty_records
+from hotwash.skew import shared_trace_rows, sources_with_ids, zone_less_sources
 
-__all__ = ["LoadedRecords", "load_records"]
+__all__ = ["LoadedRecords", "StreamedRecords", "load_records", "read_logs", "stream_records"]
 
 #: Columns the log detectors never read, left null in log rows.
 _NOT_FOR_LOGS = ["fields", "ts_text"]
@@ -43,3 +45,64 @@ def load_records(records: pl.LazyFrame) -> LoadedRecords:
     ).with_columns(pl.col(_CATEGORICAL).cast(pl.Categorical))
     lean = frame.collect(engine="streaming")
     return LoadedRecords(frame=lean, zone_less=zone_less)
+
+
+#: The columns of log rows the streaming path reads, one evidence file at a time.
+_LOG_COLUMNS = ["ts", "source", "kind", "stream", "level", "message", "status"]
+_LOG_COLUMNS += ["latency_ms", "evidence", "offset"]
+
+
+@dataclass(frozen=True)
+class StreamedRecords:
+    """A workspace's records for the timeline without its log rows in memory.
+
+    ``small`` holds the records of every other kind (alerts, pages, chat, changes,
+    metrics, Kubernetes), lean as :func:`load_records` makes them; the log rows stay in
+    ``files`` and are read one file at a time (:func:`read_logs`). What the timeline
+    needs of all rows is computed on the way: ``sizes`` (records per source), ``spans``
+    (first and last time per source), ``traced`` and ``ranked`` (the trace-id rows the
+    skew estimate reads, see :func:`~hotwash.skew.shared_trace_rows`)."""
+
+    files: list[str]
+    small: pl.DataFrame
+    zone_less: list[tuple[str, int, str]]
+    sizes: dict[str, int]
+    spans: pl.DataFrame
+    traced: pl.DataFrame
+    ranked: list[str]
+
+
+def stream_records(files: list[str]) -> StreamedRecords:
+    """Scan the record ``files`` (streaming engine) into :class:`StreamedRecords`."""
+    records = pl.scan_parquet(files) if files else empty_records().lazy()
+    lean = load_records(records.filter(pl.col("kind") != "log"))
+    per_source = (
+        records.group_by("source")
+        .agg(n=pl.len(), first=pl.col("ts").min(), last=pl.col("ts").max())
+        .sort("source")
+        .collect(engine="streaming")
+    )
+    return StreamedRecords(
+        files=files,
+        small=lean.frame,
+        zone_less=zone_less_sources(records),
+        sizes=dict(zip(per_source["source"], per_source["n"], strict=True)),
+        spans=per_source.drop("n"),
+        traced=shared_trace_rows([pl.scan_parquet(f) for f in files]),
+        ranked=sources_with_ids(records),
+    )
+
+
+#: Rows of a records file read at once: what bounds the memory of the log detectors.
+CHUNK_ROWS = 500_000
+
+
+def read_logs(path: str, chunk_rows: int | None = None) -> Iterator[pl.DataFrame]:
+    """The log rows of one record file, ``chunk_rows`` (default :data:`CHUNK_ROWS`) rows
+    of the file at a time, only the columns the log detectors read."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    records = pl.scan_parquet(path)
+    total = records.select(pl.len()).collect().item()
+    for start in range(0, total, chunk_rows):
+        chunk = records.slice(start, chunk_rows)
+        yield chunk.filter(pl.col("kind") == "log").select(_LOG_COLUMNS).collect()

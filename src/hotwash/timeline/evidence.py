@@ -1,0 +1,180 @@
+"""The records a timeline is built from: in memory (:class:`InMemory`), or streamed from a
+workspace (:class:`Streamed`), where log rows are read one evidence file at a time and
+only their aggregates are kept (see ``docs/timeline.md``, *Memory*)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Generic, Protocol, TypeVar
+
+import polars as pl
+
+from hotwash.detect.base import DetectContext
+from hotwash.detect.http_errors import access_aggregates, access_of, http_events, merge_access
+from hotwash.detect.signatures import (
+    line_aggregates,
+    logs_of,
+    merge_aggregates,
+    signature_events,
+)
+from hotwash.model import Event
+from hotwash.skew import SkewEstimate, correct
+from hotwash.timeline.detection import detect_events, estimate_skew, estimate_skew_of
+from hotwash.timeline.load import StreamedRecords, read_logs
+from hotwash.timeline.result import Entry
+
+__all__ = ["Evidence", "InMemory", "Streamed"]
+
+#: The detectors that read log rows, run on per-file aggregates when streaming.
+LOG_DETECTORS = ("http_errors", "signatures")
+
+
+class Evidence(Protocol):
+    """What building a timeline reads of the records."""
+
+    def span(self) -> pl.DataFrame:
+        """Records (at least ``ts``) whose first and last times are the records' span."""
+
+    def small(self) -> pl.DataFrame:
+        """Records holding every alert and page (what the incident window reads)."""
+
+    def detect(self, context: DetectContext, names: Sequence[str] | None) -> list[Event]:
+        """The events of the detectors (all, or ``names``)."""
+
+    def skew(self, entries: Iterable[Entry], threshold: timedelta) -> list[SkewEstimate]:
+        """Skew estimates of the sources (see :func:`estimate_skew`)."""
+
+    def shifted(self, offsets: Mapping[str, timedelta]) -> Evidence:
+        """The same records with each named source's times shifted back by its offset."""
+
+
+@dataclass(frozen=True)
+class InMemory:
+    """Every record in one frame."""
+
+    frame: pl.DataFrame
+
+    def span(self) -> pl.DataFrame:
+        return self.frame
+
+    def small(self) -> pl.DataFrame:
+        return self.frame
+
+    def detect(self, context: DetectContext, names: Sequence[str] | None) -> list[Event]:
+        return detect_events(self.frame, context, names)
+
+    def skew(self, entries: Iterable[Entry], threshold: timedelta) -> list[SkewEstimate]:
+        return estimate_skew(self.frame, entries, threshold)
+
+    def shifted(self, offsets: Mapping[str, timedelta]) -> Evidence:
+        return InMemory(correct(self.frame, offsets))
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A workspace's records: the small kinds in memory, log rows read file by file."""
+
+    records: StreamedRecords
+    offsets: Mapping[str, timedelta] = field(default_factory=dict)
+
+    def span(self) -> pl.DataFrame:
+        spans = self.records.spans
+        ends = pl.concat([spans.select("source", ts="first"), spans.select("source", ts="last")])
+        return correct(ends, self.offsets)
+
+    def small(self) -> pl.DataFrame:
+        return correct(self.records.small, self.offsets)
+
+    def detect(self, context: DetectContext, names: Sequence[str] | None) -> list[Event]:
+        wanted = [n for n in LOG_DETECTORS if names is None or n in names]
+        found = _log_events(self.records.files, self.offsets, context, wanted)
+        replaced: dict[str, Callable[[], Iterable[Event]]] = {
+            name: partial(_events_of, found, name) for name in LOG_DETECTORS
+        }
+        return detect_events(self.small(), context, names, replaced)
+
+    def skew(self, entries: Iterable[Entry], threshold: timedelta) -> list[SkewEstimate]:
+        records = self.records
+        return estimate_skew_of(records.sizes, records.traced, records.ranked, entries, threshold)
+
+    def shifted(self, offsets: Mapping[str, timedelta]) -> Evidence:
+        return Streamed(self.records, offsets)
+
+
+def _read_lines(files: list[str], wanted: pl.DataFrame) -> pl.DataFrame:
+    """``wanted`` (``evidence``, ``offset``) with the ``message`` of those log lines, read
+    from the record ``files`` (a streaming scan of three columns; the few wanted lines
+    are all that is kept)."""
+    if not files:
+        return wanted.with_columns(message=pl.lit(None, dtype=pl.String))
+    evidence = pl.col("evidence").cast(pl.String)
+    chosen = evidence.is_in(wanted["evidence"].unique().implode()) & pl.col("offset").is_in(
+        wanted["offset"].unique().implode()
+    )
+    logs = pl.scan_parquet(files).filter((pl.col("kind") == "log") & chosen)
+    text = logs.select(evidence, "offset", "message")
+    found = wanted.lazy().join(text, on=["evidence", "offset"], how="left")
+    return found.unique(["evidence", "offset"]).collect(engine="streaming")
+
+
+def _events_of(found: Mapping[str, list[Event]], name: str) -> list[Event]:
+    return found.get(name, [])
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Merged(Generic[T]):
+    """Aggregates of one file after another, merged as they come: whenever the parts not
+    yet merged hold as many rows as the merged one, so memory stays near the size of the
+    merged aggregate and each row is merged a logarithmic number of times."""
+
+    merge: Callable[[list[T]], T]
+    rows: Callable[[T], int]
+    merged: list[T] = field(default_factory=list)
+    pending: list[T] = field(default_factory=list)
+
+    def add(self, part: T) -> None:
+        self.pending.append(part)
+        done = sum(self.rows(m) for m in self.merged)
+        if sum(self.rows(p) for p in self.pending) >= done:
+            self.merged, self.pending = [self.merge([*self.merged, *self.pending])], []
+
+    def result(self) -> T | None:
+        parts = [*self.merged, *self.pending]
+        return self.merge(parts) if parts else None
+
+
+def _access_rows(part: tuple[pl.DataFrame, pl.DataFrame]) -> int:
+    return part[0].height + part[1].height
+
+
+def _log_events(
+    files: list[str], offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
+) -> dict[str, list[Event]]:
+    """The events of the ``wanted`` log detectors, from aggregates of one chunk of one
+    records file at a time (:func:`~hotwash.timeline.load.read_logs`)."""
+    if not wanted:
+        return {}
+    lines = _Merged(merge_aggregates, pl.DataFrame.__len__)
+    access = _Merged(merge_access, _access_rows)
+    for chunk in (c for path in files for c in read_logs(path)):
+        logs = correct(chunk, offsets)
+        del chunk
+        if "signatures" in wanted:
+            lines.add(line_aggregates(logs_of(logs), context))
+        if "http_errors" in wanted:
+            access.add(access_aggregates(access_of(logs), context))
+        del logs
+    found: dict[str, list[Event]] = {}
+    merged_lines, merged_access = lines.result(), access.result()
+    if merged_lines is not None:
+        reader = partial(_read_lines, files)
+        found["signatures"] = list(signature_events(merged_lines, context, reader))
+    if merged_access is not None:
+        found["http_errors"] = list(http_events(*merged_access, context))
+    return found
