@@ -18,14 +18,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import import_module
-from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
 from hotwash.checks.finding import Finding, Severity
 from hotwash.config import Settings
 from hotwash.document import Document, FieldPath
 from hotwash.errors import RuleError
+from hotwash.registry import Registry
 
 __all__ = [
     "FAMILIES",
@@ -51,7 +50,6 @@ REDIRECTS: dict[str, str] = {}
 
 _CODE_RE = re.compile(r"^[TEFABD]\d{3}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_REGISTRY: dict[str, type[Rule]] = {}
 _BUILTIN_MODULES = (
     "hotwash.checks.rules_timeline",
     "hotwash.checks.rules_evidence",
@@ -60,7 +58,11 @@ _BUILTIN_MODULES = (
     "hotwash.checks.rules_blame",
     "hotwash.checks.rules_distribution",
 )
-_loaded = False
+RULES: Registry[type[Rule]] = Registry(
+    _BUILTIN_MODULES,
+    "hotwash.rules",
+    lambda code, old: RuleError(f"rule code {code} registered twice ({old.__qualname__})"),
+)
 
 
 @dataclass
@@ -124,45 +126,25 @@ def register(rule: type[Rule]) -> type[Rule]:
         raise RuleError(f"{rule.__qualname__}: code must be a family letter and 3 digits")
     if not _NAME_RE.match(getattr(rule, "name", "")):
         raise RuleError(f"{rule.__qualname__}: name must be kebab-case")
-    existing = _REGISTRY.get(rule.code)
-    if existing is not None and existing is not rule:
-        raise RuleError(f"rule code {rule.code} registered twice ({existing.__qualname__})")
-    for other in _REGISTRY.values():
+    for other in RULES.registered().values():
         if other.name == rule.name and other is not rule:
             raise RuleError(f"rule name {rule.name} registered twice ({other.code}, {rule.code})")
-    _REGISTRY[rule.code] = rule
-    return rule
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in _BUILTIN_MODULES:
-        try:
-            import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    for entry in entry_points(group="hotwash.rules"):
-        entry.load()
+    return RULES.add(rule.code, rule)
 
 
 def all_rules() -> list[type[Rule]]:
     """Every registered rule, ordered by family then code."""
-    _load()
     order = list(FAMILIES)
-    return sorted(_REGISTRY.values(), key=lambda r: (order.index(r.code[0]), r.code))
+    return sorted(RULES.all().values(), key=lambda r: (order.index(r.code[0]), r.code))
 
 
 def get_rule(code: str) -> type[Rule]:
     """The rule with ``code`` (or its kebab name, or a redirected old code)."""
-    _load()
+    rules = RULES.all()
     key = REDIRECTS.get(code.upper(), code.upper())
-    if key in _REGISTRY:
-        return _REGISTRY[key]
-    for rule in _REGISTRY.values():
+    if key in rules:
+        return rules[key]
+    for rule in rules.values():
         if rule.name == code.lower():
             return rule
     raise RuleError(f"unknown rule {code!r}; `hotwash rule` lists them")

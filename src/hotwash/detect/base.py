@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from hotwash.evidence.model import Window
 from hotwash.model import Event
+from hotwash.registry import Registry
 
 if TYPE_CHECKING:
     import polars as pl
@@ -46,8 +47,6 @@ class Detector(ABC):
         """Yield candidate events (auto=True, with confidence and evidence refs)."""
 
 
-_REGISTRY: dict[str, type[Detector]] = {}
-
 #: Modules holding built-in detectors; each registers its classes on import.
 BUILTIN_MODULES: tuple[str, ...] = (
     "hotwash.detect.alerts",
@@ -61,18 +60,17 @@ BUILTIN_MODULES: tuple[str, ...] = (
 )
 
 
+DETECTORS: Registry[type[Detector]] = Registry(
+    BUILTIN_MODULES,
+    "hotwash.detectors",
+    lambda name, old: ValueError(f"detector {name!r} registered twice ({old.__qualname__})"),
+)
+
+
 def register_detector(cls: type[Detector]) -> type[Detector]:
     """Class decorator; duplicate names fail loudly."""
-    existing = _REGISTRY.get(cls.name)
-    if existing is not None and existing is not cls:
-        raise ValueError(f"detector {cls.name!r} registered twice ({existing.__qualname__})")
-    _REGISTRY[cls.name] = cls
-    return cls
+    return DETECTORS.add(cls.name, cls)
 
 
 def all_detectors() -> dict[str, type[Detector]]:
-    from importlib import import_module
-
-    for module in BUILTIN_MODULES:
-        import_module(module)
-    return dict(_REGISTRY)
+    return DETECTORS.all()

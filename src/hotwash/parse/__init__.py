@@ -15,15 +15,14 @@ Format names are dotted: ``log.nginx``, ``log.json``, ``log.logfmt``, ``log.sysl
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hotwash.errors import ParseError
+from hotwash.registry import Registry
 
 if TYPE_CHECKING:
     import polars as pl
@@ -80,22 +79,21 @@ BUILTIN_MODULES: tuple[str, ...] = (
 
 ChunkedParser = Callable[["bytes | Path", ParseContext], "Iterator[pl.DataFrame]"]
 
-_PARSERS: dict[str, Parser] = {}
-_CHUNKED: dict[str, ChunkedParser] = {}
-_loaded = False
-_LOADING = threading.RLock()
+PARSERS: Registry[Parser] = Registry(
+    BUILTIN_MODULES,
+    None,
+    lambda fmt, _old: ParseError(f"parser for format {fmt!r} registered twice"),
+)
+CHUNKED_PARSERS: Registry[ChunkedParser] = Registry(
+    BUILTIN_MODULES,
+    None,
+    lambda fmt, _old: ParseError(f"chunked parser for format {fmt!r} registered twice"),
+)
 
 
 def register_parser(fmt: str) -> Callable[[Parser], Parser]:
     """Decorator: register ``func`` as the parser of ``fmt``; duplicates fail loudly."""
-
-    def decorate(func: Parser) -> Parser:
-        if fmt in _PARSERS and _PARSERS[fmt] is not func:
-            raise ParseError(f"parser for format {fmt!r} registered twice")
-        _PARSERS[fmt] = func
-        return func
-
-    return decorate
+    return lambda func: PARSERS.add(fmt, func)
 
 
 def register_chunked_parser(fmt: str) -> Callable[[ChunkedParser], ChunkedParser]:
@@ -104,26 +102,12 @@ def register_chunked_parser(fmt: str) -> Callable[[ChunkedParser], ChunkedParser
     The format must also have a plain parser (:func:`register_parser`); the collector uses
     the chunked one when there is one, so memory stays bounded whatever the file size.
     """
-
-    def decorate(func: ChunkedParser) -> ChunkedParser:
-        if fmt in _CHUNKED and _CHUNKED[fmt] is not func:
-            raise ParseError(f"chunked parser for format {fmt!r} registered twice")
-        _CHUNKED[fmt] = func
-        return func
-
-    return decorate
+    return lambda func: CHUNKED_PARSERS.add(fmt, func)
 
 
 def all_parsers() -> dict[str, Parser]:
-    """Every registered parser by format (the built-in modules are imported once, under a
-    lock, so that threads parsing at the same time all see the full registry)."""
-    global _loaded
-    with _LOADING:
-        if not _loaded:
-            for module in BUILTIN_MODULES:
-                import_module(module)
-            _loaded = True
-    return dict(_PARSERS)
+    """Every registered parser by format (the built-in modules are imported once)."""
+    return PARSERS.all()
 
 
 def parse(fmt: str, data: bytes | Path, ctx: ParseContext) -> pl.DataFrame:
@@ -141,8 +125,9 @@ def parse_chunks(fmt: str, data: bytes | Path, ctx: ParseContext) -> Iterator[pl
     from hotwash.records import conform
 
     parsers = all_parsers()
-    if fmt in _CHUNKED:
-        for frame in _CHUNKED[fmt](data, ctx):
+    chunked = CHUNKED_PARSERS.get(fmt)
+    if chunked is not None:
+        for frame in chunked(data, ctx):
             yield conform(frame)
         return
     if fmt not in parsers:

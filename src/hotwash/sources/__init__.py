@@ -6,9 +6,6 @@ Built-in modules are imported on first use; third-party sources register through
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.metadata import entry_points
-
 #: Built-in source modules; each registers its classes on import.
 BUILTIN_MODULES: tuple[str, ...] = (
     "hotwash.sources.files",
@@ -24,15 +21,9 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "hotwash.sources.opsgenie",
 )
 
-_loaded = False
-
 
 def load_builtin_sources() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in BUILTIN_MODULES:
-        import_module(module)
-    for entry in entry_points(group="hotwash.sources"):
-        entry.load()
+    """Import the built-in source modules and the ``hotwash.sources`` entry points once."""
+    from hotwash.sources.base import SOURCES
+
+    SOURCES.load()

@@ -22,6 +22,8 @@ from typing import ClassVar
 from hotwash.errors import SourceError
 from hotwash.evidence.model import Window
 from hotwash.model import SourceSpec
+from hotwash.registry import Registry
+from hotwash.sources import BUILTIN_MODULES
 
 __all__ = ["Fetched", "Source", "all_sources", "get_source", "register_source"]
 
@@ -47,23 +49,20 @@ class Source(ABC):
         """Yield every artefact of ``spec`` for ``window``; raise SourceError on failure."""
 
 
-_REGISTRY: dict[str, type[Source]] = {}
+SOURCES: Registry[type[Source]] = Registry(
+    BUILTIN_MODULES,
+    "hotwash.sources",
+    lambda name, old: SourceError(name, f"source kind registered twice ({old.__qualname__})"),
+)
 
 
 def register_source(cls: type[Source]) -> type[Source]:
     """Class decorator; a second source with the same name fails loudly."""
-    existing = _REGISTRY.get(cls.name)
-    if existing is not None and existing is not cls:
-        raise SourceError(cls.name, f"source kind registered twice ({existing.__qualname__})")
-    _REGISTRY[cls.name] = cls
-    return cls
+    return SOURCES.add(cls.name, cls)
 
 
 def all_sources() -> dict[str, type[Source]]:
-    from hotwash.sources import load_builtin_sources
-
-    load_builtin_sources()
-    return dict(_REGISTRY)
+    return SOURCES.all()
 
 
 def get_source(kind: str) -> type[Source]:

@@ -17,6 +17,7 @@ import httpx
 
 from hotwash.config import Settings
 from hotwash.errors import ConfigError, PublishError
+from hotwash.registry import Registry
 
 __all__ = [
     "Attachment",
@@ -122,43 +123,29 @@ class Notifier(ABC):
         """What :meth:`send` would send (``--dry-run``): recipients, subject, payload."""
 
 
-_REGISTRY: dict[str, type[Notifier]] = {}
+NOTIFIERS: Registry[type[Notifier]] = Registry(
+    (
+        "hotwash.publish.notify.email",
+        "hotwash.publish.notify.recording",
+        "hotwash.publish.notify.webhook",
+    ),
+    "hotwash.notifiers",
+    lambda kind, _old: ConfigError(f"notifier {kind!r} registered twice"),
+)
 
 
 def register(notifier: type[Notifier]) -> type[Notifier]:
     """Class decorator: add a notifier kind; duplicates fail loudly."""
-    existing = _REGISTRY.get(notifier.kind)
-    if existing is not None and existing is not notifier:
-        raise ConfigError(f"notifier {notifier.kind!r} registered twice")
-    _REGISTRY[notifier.kind] = notifier
-    return notifier
-
-
-_loaded = False
-
-
-def _load() -> None:
-    """Register the built-in notifiers, then those of the ``hotwash.notifiers`` entry points."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from importlib.metadata import entry_points
-
-    from hotwash.publish.notify import email, recording, webhook  # noqa: F401  (they register)
-
-    for entry in entry_points(group="hotwash.notifiers"):
-        entry.load()
+    return NOTIFIERS.add(notifier.kind, notifier)
 
 
 def notifier_class(kind: str) -> type[Notifier]:
     """The notifier registered as ``kind`` (email, slack, teams, mattermost, generic)."""
-    _load()
-    try:
-        return _REGISTRY[kind]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise ConfigError(f"unknown notifier kind {kind!r}; known: {known}") from None
+    found = NOTIFIERS.get(kind)
+    if found is None:
+        known = ", ".join(sorted(NOTIFIERS.all()))
+        raise ConfigError(f"unknown notifier kind {kind!r}; known: {known}")
+    return found
 
 
 def build_notifiers(

@@ -9,59 +9,44 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from importlib import import_module
-from importlib.metadata import entry_points
 
 import httpx
 
 from hotwash.config import Settings
 from hotwash.errors import ConfigError
 from hotwash.publish.trackers.base import Tracker, TrackerOptions
+from hotwash.registry import Registry
 
 __all__ = ["build_tracker", "configured_trackers", "register", "tracker_class", "tracker_names"]
 
-_REGISTRY: dict[str, type[Tracker]] = {}
 _BUILTIN_MODULES = (
     "hotwash.publish.trackers.github",
     "hotwash.publish.trackers.gitlab",
     "hotwash.publish.trackers.jira",
     "hotwash.publish.trackers.recording",
 )
-_loaded = False
+TRACKERS: Registry[type[Tracker]] = Registry(
+    _BUILTIN_MODULES,
+    "hotwash.trackers",
+    lambda name, old: ConfigError(f"tracker {name!r} registered twice ({old.__qualname__})"),
+)
 
 
 def register(tracker: type[Tracker]) -> type[Tracker]:
     """Class decorator: add a tracker kind under its ``name``; duplicates fail loudly."""
-    existing = _REGISTRY.get(tracker.name)
-    if existing is not None and existing is not tracker:
-        raise ConfigError(f"tracker {tracker.name!r} registered twice ({existing.__qualname__})")
-    _REGISTRY[tracker.name] = tracker
-    return tracker
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in _BUILTIN_MODULES:
-        import_module(module)
-    for entry in entry_points(group="hotwash.trackers"):
-        entry.load()
+    return TRACKERS.add(tracker.name, tracker)
 
 
 def tracker_names() -> list[str]:
-    _load()
-    return sorted(_REGISTRY)
+    return sorted(TRACKERS.all())
 
 
 def tracker_class(name: str) -> type[Tracker]:
-    _load()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise ConfigError(f"unknown tracker {name!r}; known: {known}") from None
+    found = TRACKERS.get(name)
+    if found is None:
+        known = ", ".join(tracker_names())
+        raise ConfigError(f"unknown tracker {name!r}; known: {known}")
+    return found
 
 
 def configured_trackers(settings: Settings) -> dict[str, Mapping[str, object]]:
