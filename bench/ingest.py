@@ -13,7 +13,8 @@ In one invocation and on one generated evidence set (``bench/gen_evidence.py``):
    ``hotwash timeline --json`` (signature mining and the detectors).
 
 It prints MB/s and lines/s for each, the ratios (against the targets: a third of ``grep
--c``, thirty times drain3), the peak RSS of each Hotwash step, and whether the injected
+-c``, thirty times drain3), the peak RSS of each Hotwash step, how many cores each kept
+busy on average (CPU time over wall time), and whether the injected
 incident was found in the ``hotwash timeline --json`` output: each new error signature as
 an event within 1 s of its first line, the onset (the proposed ``impact_started`` and the
 edge's 5xx onset) within 1 s, and the skewed source's clock offset within 1 s, flagged.
@@ -68,6 +69,12 @@ class Run:
     seconds: float
     max_rss_mb: float
     stdout: str
+    cpu_seconds: float = float("nan")
+
+    @property
+    def cores(self) -> float:
+        """Average cores busy: CPU time (user + system) over wall time."""
+        return self.cpu_seconds / self.seconds
 
 
 def machine() -> str:
@@ -87,6 +94,7 @@ def measured(cmd: list[str], cwd: Path | None = None) -> Run:
         "p=subprocess.run(sys.argv[1:],capture_output=True,text=True);"
         "print(json.dumps({'rc':p.returncode,'s':time.perf_counter()-t,"
         "'rss':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024,"
+        "'cpu':(lambda u:u.ru_utime+u.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN)),"
         "'out':p.stdout,'err':p.stderr[-3000:]}))"
     )
     proc = subprocess.run(
@@ -95,7 +103,7 @@ def measured(cmd: list[str], cwd: Path | None = None) -> Run:
     result = json.loads(proc.stdout)
     if result["rc"] not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({result['rc']}):\n{result['err']}")
-    return Run(result["s"], result["rss"], result["out"])
+    return Run(result["s"], result["rss"], result["out"], result["cpu"])
 
 
 def files_of(root: Path) -> list[Path]:
@@ -248,56 +256,57 @@ def main() -> None:
     timeline = measured(hotwash("timeline", str(root), "--json"))
 
     ingest_s = collect.seconds + timeline.seconds
+    ingest_cpu = collect.cpu_seconds + timeline.cpu_seconds
+    nan = float("nan")
+    # (step, seconds, MB/s, lines/s, cores busy, peak RSS MB)
     rows = [
         (
             "grep -c (scan baseline)",
             grep.seconds,
             size_mb / grep.seconds,
             lines / grep.seconds,
+            grep.cores,
             grep.max_rss_mb,
         )
     ]
     if drain:
         n, s, clusters = drain
         rows.append(
+            (f"drain3+masking, {n:,}-line sample ({clusters} clusters)", s, nan, n / s, nan, nan)
+        )
+    for name, run in (
+        ("hotwash collect (store, parse, UTC, records)", collect),
+        ("hotwash timeline (signatures, detectors)", timeline),
+    ):
+        rows.append(
             (
-                f"drain3+masking, {n:,}-line sample ({clusters} clusters)",
-                s,
-                float("nan"),
-                n / s,
-                float("nan"),
+                name,
+                run.seconds,
+                size_mb / run.seconds,
+                lines / run.seconds,
+                run.cores,
+                run.max_rss_mb,
             )
         )
-    rows.append(
-        (
-            "hotwash collect (parse, UTC, records)",
-            collect.seconds,
-            size_mb / collect.seconds,
-            lines / collect.seconds,
-            collect.max_rss_mb,
-        )
-    )
-    rows.append(
-        (
-            "hotwash timeline (signatures, detectors)",
-            timeline.seconds,
-            size_mb / timeline.seconds,
-            lines / timeline.seconds,
-            timeline.max_rss_mb,
-        )
-    )
     rows.append(
         (
             "hotwash full ingest (collect + timeline)",
             ingest_s,
             size_mb / ingest_s,
             lines / ingest_s,
+            ingest_cpu / ingest_s,
             max(collect.max_rss_mb, timeline.max_rss_mb),
         )
     )
-    print(f"{'step':58} {'seconds':>8} {'MB/s':>8} {'lines/s':>12} {'peak RSS MB':>12}")
-    for name, s, mbps, lps, rss in rows:
-        print(f"{name:58} {s:8.2f} {_num(mbps, '8.1f')} {lps:12,.0f} {_num(rss, '12.0f')}")
+    head = (
+        f"{'step':58} {'seconds':>8} {'MB/s':>8} {'lines/s':>12} {'cores':>6} {'peak RSS MB':>12}"
+    )
+    print(head)
+    for name, s, mbps, lps, cores, rss in rows:
+        print(
+            f"{name:58} {s:8.2f} {_num(mbps, '8.1f')} {lps:12,.0f} {_num(cores, '6.2f')}"
+            f" {_num(rss, '12.0f')}"
+        )
     print()
     scan_ratio = grep.seconds / ingest_s
     print(f"hotwash full ingest / grep -c throughput: {scan_ratio:.2f} (target >= 0.33)")

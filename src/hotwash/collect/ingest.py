@@ -178,24 +178,37 @@ def _stem(file: str | None) -> str | None:
     return Path(file).stem if file else None
 
 
-def write_records(frames: Iterable[pl.DataFrame], target: Path) -> int:
+#: Records held in memory before they are spilled to part files (estimated frame size).
+IN_MEMORY_RECORDS = 192 << 20
+
+
+def write_records(
+    frames: Iterable[pl.DataFrame], target: Path, held: int = IN_MEMORY_RECORDS
+) -> int:
     """Write record frames to ``target`` atomically, in bounded memory; returns the rows.
 
-    Each frame goes to a part file in a temporary folder beside ``target``; the parts are
-    then streamed into one Parquet file, which is renamed into place.
+    Frames are held in memory up to ``held`` bytes and written once; past that, each frame
+    goes to a part file in a temporary folder beside ``target`` and the parts are streamed
+    into one Parquet file. Either way the file is renamed into place when complete.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.stem}.", dir=target.parent))
     try:
-        parts = []
-        rows = 0
-        for index, frame in enumerate(frames):
-            part = scratch / f"{index:06d}.parquet"
-            frame.write_parquet(part, compression="lz4")  # scratch: fast to write and read
-            parts.append(part)
+        parts: list[Path] = []
+        kept: list[pl.DataFrame] = []
+        kept_bytes = rows = 0
+        for frame in frames:
             rows += frame.height
+            kept.append(frame)
+            kept_bytes += int(frame.estimated_size())
+            if kept_bytes > held or parts:
+                parts.extend(_spill(kept, scratch, len(parts)))
+                kept, kept_bytes = [], 0
         tmp = scratch / "all.parquet"
-        _combine(parts, tmp)
+        if parts or not kept:
+            _combine(parts, tmp)
+        else:
+            _write_final(pl.concat(kept, how="vertical_relaxed", rechunk=False), tmp)
         with tmp.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -204,15 +217,27 @@ def write_records(frames: Iterable[pl.DataFrame], target: Path) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _spill(frames: list[pl.DataFrame], scratch: Path, first: int) -> list[Path]:
+    """Write ``frames`` to numbered part files (lz4: fast to write and read back)."""
+    paths = []
+    for index, frame in enumerate(frames, start=first):
+        part = scratch / f"{index:06d}.parquet"
+        frame.write_parquet(part, compression="lz4")
+        paths.append(part)
+    return paths
+
+
+def _write_final(frame: pl.DataFrame, out: Path) -> None:
+    # zstd level 1: smaller than the default level and about a fifth faster to write
+    frame.write_parquet(out, compression="zstd", compression_level=1)
+
+
 def _combine(parts: list[Path], out: Path) -> None:
     from hotwash.records import empty_records
 
     if not parts:
         empty_records().write_parquet(out)
-    elif len(parts) == 1:
-        os.replace(parts[0], out)
     else:
-        # zstd level 1: smaller than the default level and about a fifth faster to write
         pl.scan_parquet([str(p) for p in parts]).sink_parquet(
             out, compression="zstd", compression_level=1
         )

@@ -16,6 +16,7 @@ re-run idempotent and an interrupted run resumable.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -157,16 +158,35 @@ def _entry_key(entry: Evidence) -> tuple[str, str, str]:
 
 
 def _copy_hashing(handle: BinaryIO, fd: int) -> tuple[str, int]:
+    """Copy ``handle`` to ``fd`` through one reused buffer (no allocation per block; the
+    hash and the write release the GIL, so two blobs are stored on two cores)."""
     digest = hashlib.sha256()
     size = 0
-    with os.fdopen(fd, "wb") as out:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-        out.flush()
+    buffer = bytearray(_CHUNK)
+    view = memoryview(buffer)
+    with os.fdopen(fd, "wb", buffering=0) as out:
+        while count := _read_into(handle, buffer):
+            block = view[:count]
+            digest.update(block)
+            _write_all(out, block)
+            size += count
         os.fsync(out.fileno())
     return digest.hexdigest(), size
+
+
+def _read_into(handle: BinaryIO, buffer: bytearray) -> int:
+    if isinstance(handle, io.BufferedReader | io.FileIO | io.BytesIO):
+        return handle.readinto(buffer) or 0
+    chunk = handle.read(len(buffer))
+    buffer[: len(chunk)] = chunk
+    return len(chunk)
+
+
+def _write_all(out: BinaryIO, block: memoryview) -> None:
+    """Write all of ``block`` (an unbuffered write may take only part of it)."""
+    while block:
+        written = out.write(block) or 0
+        block = block[written:]
 
 
 def workspace_evidence(workspace: Path | None) -> list[Evidence]:
