@@ -9,10 +9,20 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from hotwash.parse import ParseContext, parse
 from hotwash.parse.lines import iter_line_frames
 from hotwash.parse.logs import NaiveTimestampError, iter_log_records
+from hotwash.parse.timestamps import (
+    FAST_ISO_FORMAT,
+    UTC_DTYPE,
+    iso_to_utc,
+    naive_mask,
+    resolve_times,
+)
 
 REFERENCE = datetime(2024, 5, 14, 12, 3, 12, tzinfo=UTC)
 PARIS = ZoneInfo("Europe/Paris")
@@ -62,6 +72,7 @@ def test_json_lines_read_common_time_keys_and_join_error_to_message() -> None:
     assert records["message"][0] == "acquire conn: pool exhausted"
     assert records["level"].to_list() == ["error", "warn", "info"]
     assert records["stream"].to_list() == ["checkout-api", "app.log", "app.log"]
+    assert records["fields"].is_null().all()  # the line itself stays in the evidence blob
 
 
 def test_logfmt_lines() -> None:
@@ -205,3 +216,41 @@ def test_continuation_lines_take_the_time_of_the_line_before() -> None:
     lines = b"2024-05-14T14:03:12Z ERROR boom\n  at Handler.java:42\n  at Main.java:7\n"
     records = parse("log.iso", lines, ctx())
     assert records["ts"].to_list() == [utc("2024-05-14 14:03:12")] * 3
+
+
+def times_by_rfc3339_format(frame: pl.DataFrame) -> pl.DataFrame:
+    """What resolve_times gives: RFC 3339 by its format, else every text the general way."""
+    text = pl.col("ts_text")
+    fast = frame.with_columns(
+        text.str.strptime(UTC_DTYPE, FAST_ISO_FORMAT, strict=False).alias("ts")
+    )
+    if not fast.select((pl.col("ts").is_null() & text.is_not_null()).any()).item():
+        return fast.with_columns(pl.lit(False).alias("naive"))
+    return frame.with_columns(
+        iso_to_utc(text, PARIS).alias("ts"), naive_mask(text).fill_null(False).alias("naive")
+    )
+
+
+DIGITS = st.sampled_from([3, 6, 9, 3, 6, 9, 1, 10]).flatmap(
+    lambda n: st.text(st.sampled_from("0123456789"), min_size=n, max_size=n)
+)
+TIMES = st.builds(
+    lambda y, mo, d, h, mi, s, frac, zone: f"{y}-{mo}-{d}T{h}:{mi}:{s}{frac}{zone}",
+    st.sampled_from(["2024", "1999", "0000", "-024", "٢٠٢٤"]),
+    st.sampled_from(["01", "02", "12", "13", "00"]),
+    st.sampled_from(["01", "29", "30", "31", "32"]),
+    st.sampled_from(["00", "23", "24"]),
+    st.sampled_from(["00", "59", "60"]),
+    st.sampled_from(["00", "59", "60", "61"]),
+    st.sampled_from([".", ".", ".", ",", ""]).flatmap(lambda sep: DIGITS.map(lambda d: sep + d)),
+    st.sampled_from(["Z", "Z", "Z", "z", "", "+02:00", "-0130", " UTC"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TIMES | st.none(), min_size=1, max_size=12))
+def test_times_parsed_by_their_width_are_the_times_of_the_rfc3339_format(
+    texts: list[str | None],
+) -> None:
+    frame = pl.DataFrame({"ts_text": texts}, schema={"ts_text": pl.String})
+    assert_frame_equal(resolve_times(frame, PARIS), times_by_rfc3339_format(frame))

@@ -17,6 +17,7 @@ blob and marks the evidence ``naive_timestamps``). Lines without a timestamp of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,11 +29,10 @@ from hotwash.errors import ParseError
 from hotwash.parse import ParseContext, register_chunked_parser, register_parser
 from hotwash.parse.detect_format import LOG_FORMATS, detect_format
 from hotwash.parse.fields import (
+    PAYLOAD_COLUMNS,
     choose_payload_mode,
-    json_columns,
     level_from_keyword,
-    logfmt_field,
-    payload_fields,
+    payload_columns,
 )
 from hotwash.parse.lines import iter_line_frames
 from hotwash.parse.nginx import nginx_columns
@@ -141,53 +141,75 @@ def _nginx(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFram
 
 
 def _json(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:
-    frame = json_columns(lines)
+    frame = payload_columns(lines, "line", "json", ts=True)
     return _with_stream(resolve_times(frame, ctx.timezone, epoch=True), ctx)
 
 
 def _logfmt(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:
-    frame = lines.select(
-        "offset",
-        *payload_fields(pl.col("line"), "logfmt"),
-        logfmt_field(pl.col("line"), "ts").alias("ts_text"),
-        pl.lit("{}").alias("fields"),
-    )
+    frame = payload_columns(lines, "line", "logfmt", ts=True)
     return _with_stream(resolve_times(frame, ctx.timezone), ctx)
 
 
 def _prefixed(pattern: str) -> Extractor:
     """A format whose lines are ``<timestamp> <payload>`` (kubectl, ISO-prefixed); the
-    payload is read as JSON, logfmt or plain text, whichever the chunk mostly holds."""
+    payload is read as JSON, logfmt or plain text, whichever the chunk mostly holds.
+
+    ``pattern`` ends with ``(?P<rest>.*)$``, which matches whatever follows its head (a
+    line holds no newline): only the head is matched, and the payload is the rest of the
+    line after it. A head ``^(?P<ts>...) `` whose time can hold no white space (kubectl's)
+    ends at the line's first space, so the lines it matches are split there.
+    """
+    head = pattern.removesuffix("(?P<rest>.*)$")
+    if head == pattern or not head.startswith("^"):
+        raise ValueError(f"a line pattern is ^<head>(?P<rest>.*)$, not {pattern!r}")
+    # \d, \. and these characters match no white space, whatever the regex made of them
+    spaced = re.fullmatch(r"\^\(\?P<ts>(?:\\[d.]|[-0-9{},:+?()|TZ\[\]])+\) ", head)
+    head_groups = f"^(?P<head>{head[1:]})"
+
+    def split(lines: pl.DataFrame) -> pl.DataFrame:
+        line = pl.col("line")
+        if spaced:
+            parts = pl.when(line.str.contains(head)).then(line).str.splitn(" ", 2)
+            lines = lines.with_columns(parts.alias("_split"))
+            ts = pl.col("_split").struct.field("field_0")
+            rest = pl.col("_split").struct.field("field_1")
+        else:
+            groups = line.str.extract_groups(head_groups)
+            ts, rest = groups.struct.field("ts"), line.str.strip_prefix(groups.struct.field("head"))
+        return lines.select(
+            "offset", ts.alias("ts_text"), pl.coalesce([rest, line]).alias("payload")
+        )
 
     def extract(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:
-        g = pl.col("line").str.extract_groups(pattern)
-        split = lines.select(
-            "offset",
-            g.struct.field("ts").alias("ts_text"),
-            pl.coalesce([g.struct.field("rest"), pl.col("line")]).alias("payload"),
-        )
-        mode = choose_payload_mode(split["payload"])
-        frame = split.select(
-            "offset",
-            "ts_text",
-            *payload_fields(pl.col("payload"), mode),
-            pl.lit("{}").alias("fields"),
-        )
+        split_lines = split(lines)
+        mode = choose_payload_mode(split_lines["payload"])
+        frame = payload_columns(split_lines, "payload", mode)
         return _with_stream(resolve_times(frame, ctx.timezone), ctx)
 
     return extract
 
 
 def _with_stream(frame: pl.DataFrame, ctx: ParseContext) -> pl.DataFrame:
-    return frame.with_columns(pl.coalesce([pl.col("service"), _stream(ctx)]).alias("stream"))
+    """The record columns of an extracted frame: ``stream`` is the service, else the
+    file's stream; ``fields`` is null, as the line itself stays in the evidence blob."""
+    return frame.select(
+        "offset",
+        "ts_text",
+        "ts",
+        "naive",
+        *PAYLOAD_COLUMNS,
+        pl.coalesce([pl.col("service"), _stream(ctx)]).alias("stream"),
+        pl.lit(None, dtype=pl.String).alias("fields"),
+    )
 
 
 def _syslog(lines: pl.DataFrame, ctx: ParseContext, state: _State) -> pl.DataFrame:
     if state.years is None:
         state.years = SyslogYears.start(ctx)
     frame = syslog_columns(lines, ctx, state.years)
+    without_level = pl.when(pl.col("level").is_null()).then(pl.col("message"))
     return frame.with_columns(
-        pl.coalesce([pl.col("level"), level_from_keyword(pl.col("message"))]).alias("level"),
+        pl.coalesce([pl.col("level"), level_from_keyword(without_level)]).alias("level"),
         pl.coalesce([pl.col("stream"), _stream(ctx)]).alias("stream"),
     )
 

@@ -9,6 +9,7 @@ are, so that the parser can refuse the file naming the first such line.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, tzinfo
 
 import polars as pl
@@ -53,9 +54,7 @@ def resolve_times(frame: pl.DataFrame, tz: tzinfo | None, epoch: bool = False) -
     general path run, on the whole chunk.
     """
     text = pl.col("ts_text")
-    fast = frame.with_columns(
-        text.str.strptime(UTC_DTYPE, FAST_ISO_FORMAT, strict=False).alias("ts")
-    )
+    fast = _rfc3339(frame)
     if fast.select((pl.col("ts").is_null() & text.is_not_null()).any()).item() is False:
         return fast.with_columns(pl.lit(False).alias("naive"))
     is_epoch = text.str.contains(_EPOCH) if epoch else pl.lit(False)
@@ -63,6 +62,32 @@ def resolve_times(frame: pl.DataFrame, tz: tzinfo | None, epoch: bool = False) -
         pl.when(is_epoch).then(epoch_to_utc(text)).otherwise(iso_to_utc(text, tz)).alias("ts"),
         (~is_epoch & naive_mask(text).fill_null(False)).alias("naive"),
     )
+
+
+#: ``Z`` times with 3, 6 or 9 decimals, which polars parses several times faster with a
+#: fixed-width format (giving the same instant as :data:`FAST_ISO_FORMAT` where it parses).
+_FIXED_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.([0-9]+)Z")
+
+
+def _rfc3339(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``ts`` parsed by :data:`FAST_ISO_FORMAT` (null where it fails); when
+    the chunk's first time is written like ``2024-05-14T12:03:12.123456Z``, the texts
+    written alike are parsed with their fixed-width format first, the others as usual."""
+    text = pl.col("ts_text")
+    first = next((t for t in frame["ts_text"].head(16) if t is not None), None)
+    fixed = _FIXED_ISO.fullmatch(first) if first is not None else None
+    if fixed is None or len(fixed.group(1)) not in (3, 6, 9):
+        return frame.with_columns(_strptime_rfc3339(text).alias("ts"))
+    width = f"%Y-%m-%dT%H:%M:%S.%{len(fixed.group(1))}fZ"
+    naive = text.str.strptime(pl.Datetime("us"), width, strict=False)
+    frame = frame.with_columns(naive.dt.replace_time_zone("UTC").alias("ts"))
+    ts = pl.col("ts")
+    rest = _strptime_rfc3339(pl.when(ts.is_null()).then(text))
+    return frame.with_columns(pl.coalesce([ts, rest]))
+
+
+def _strptime_rfc3339(text: pl.Expr) -> pl.Expr:
+    return text.str.strptime(UTC_DTYPE, FAST_ISO_FORMAT, strict=False)
 
 
 def zone_name(tz: tzinfo | None) -> str | None:
