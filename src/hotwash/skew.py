@@ -19,14 +19,13 @@ threshold (default 2 s) is flagged; :func:`correct` shifts a source's records ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import combinations
 from statistics import median
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 __all__ = [
@@ -150,33 +149,34 @@ def sources_with_ids(records: pl.DataFrame | pl.LazyFrame) -> list[str]:
     return [str(name) for name in counts["source"]]
 
 
-def shared_trace_rows(parts: Sequence[pl.LazyFrame]) -> pl.DataFrame:
-    """``source``, ``ts``, ``trace_id`` of the rows of ``parts`` (records, e.g. one frame
-    per evidence file) whose id at least two sources logged: all that
-    :func:`estimate_from_trace_ids` reads. Each part is read twice, alone: first its
-    distinct (source, id hash) pairs (8 bytes an id: most of an edge's ids are seen by it
-    alone), then its rows of shared ids. A hash collision keeps an unshared id, which
-    changes no estimate. Memory grows with the distinct ids, not with the rows."""
-    per_source: dict[str, list[np.ndarray]] = {}
-    for part in parts:
-        for source, keys in _id_hashes(part).items():
-            per_source.setdefault(source, []).append(keys)
-    keys = _shared(np.unique(np.concatenate(k)) for k in per_source.values())
-    del per_source
-    shared = pl.Series("key", keys, dtype=pl.UInt64).implode()
-    rows = [_ids(part).filter(pl.col("key").is_in(shared)).collect() for part in parts]
-    empty: dict[str, pl.DataType] = {
-        "source": pl.String(),
-        "ts": pl.Datetime("us", "UTC"),
-        "trace_id": pl.String(),
-    }
-    return pl.concat([pl.DataFrame(schema=empty), *[r.drop("key") for r in rows]])
+#: Trace ids of the sources other than the one with the most ids held at once when
+#: looking for shared ids (some 75 bytes an id, 150 MB a pass): more are split by hash
+#: into as many passes over the records as needed.
+IDS_PER_PASS = 2_000_000
 
 
-def _shared(distinct: Iterable[np.ndarray]) -> np.ndarray:
-    """The values found in at least two of the ``distinct`` (each without repeats) arrays."""
-    merged = np.sort(np.concatenate([np.empty(0, dtype=np.uint64), *distinct]))
-    return np.unique(merged[1:][merged[1:] == merged[:-1]])
+def shared_trace_rows(records: pl.LazyFrame, ids_per_pass: int | None = None) -> pl.DataFrame:
+    """``source``, ``ts``, ``trace_id`` of the rows of ``records`` (e.g. a scan of every
+    records file) whose id at least two sources logged: all that
+    :func:`estimate_from_trace_ids` reads.
+
+    Streaming scans, ids compared by a 64-bit hash. The source with the most ids (often
+    an edge proxy, with one on every request, most seen by it alone) is never held: the
+    ids of the other sources are grouped (shared when their smallest and largest source
+    differ), and the rows of the largest source are only checked against them. Those
+    other ids are split by hash into passes of ``ids_per_pass`` (default
+    :data:`IDS_PER_PASS`), so memory does not grow with the input. A hash collision keeps
+    an unshared id, which changes no estimate."""
+    ids = _ids(records)
+    counts = ids.group_by("source").len().sort(["len", "source"], descending=[True, False])
+    found = counts.collect(engine="streaming")
+    if found.height < 2:
+        return ids.drop("key").head(0).collect()
+    largest, others = str(found["source"][0]), int(found["len"].slice(1).sum())
+    passes = max(1, -(-others // (ids_per_pass or IDS_PER_PASS)))
+    keys = [_shared_keys(ids, largest, passes, part) for part in range(passes)]
+    shared = pl.concat(keys)["key"].implode()
+    return ids.filter(pl.col("key").is_in(shared)).drop("key").collect(engine="streaming")
 
 
 def _ids(records: pl.LazyFrame) -> pl.LazyFrame:
@@ -184,13 +184,19 @@ def _ids(records: pl.LazyFrame) -> pl.LazyFrame:
     return ids.with_columns(key=pl.col("trace_id").hash())
 
 
-def _id_hashes(records: pl.LazyFrame) -> dict[str, np.ndarray]:
-    """Per source, the distinct hashes of its trace ids in ``records``."""
-    pairs = _ids(records).select("source", "key").unique().collect()
-    return {
-        str(source): group["key"].to_numpy()
-        for (source,), group in pairs.partition_by("source", as_dict=True).items()
-    }
+def _shared_keys(ids: pl.LazyFrame, largest: str, passes: int, part: int) -> pl.DataFrame:
+    """The hashes, among those equal to ``part`` modulo ``passes``, of ids that at least
+    two sources logged: two sources other than ``largest``, or ``largest`` and another."""
+    if passes > 1:
+        ids = ids.filter(pl.col("key") % passes == part)
+    source = pl.col("source").cast(pl.Categorical).to_physical()
+    theirs = ids.filter(pl.col("source") != largest)
+    spread = theirs.group_by("key").agg(first=source.min(), last=source.max())
+    grouped = spread.collect(engine="streaming")
+    among = grouped.filter(pl.col("first") != pl.col("last")).select("key")
+    mine = ids.filter(pl.col("source") == largest).select("key")
+    with_largest = mine.join(grouped.lazy().select("key"), on="key", how="semi").unique()
+    return pl.concat([among, with_largest.collect(engine="streaming")]).unique()
 
 
 def _pairwise_offsets(records: pl.DataFrame, anchor: str, exclude: set[str]) -> list[SkewEstimate]:

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotwash.detect.masking import MASK_RULES, PARALLEL_MIN_ROWS, mask_messages
+from hotwash.detect.masking import (
+    MASK_PASSES,
+    MASK_RULES,
+    PARALLEL_MIN_ROWS,
+    PASS_GROUPS,
+    PASS_GUARDS,
+    mask_codes,
+    mask_messages,
+)
 
 
 def mask(text: str) -> str:
@@ -70,16 +78,44 @@ def one_rule_at_a_time(messages: pl.Series) -> pl.Series:
     return messages.to_frame("m").select(expr.str.strip_chars())["m"]
 
 
-def test_merged_passes_mask_like_the_rules_one_by_one() -> None:
-    samples = [pl.read_csv(p, infer_schema=False)["Content"] for p in sorted(DATA.glob("*.csv"))]
+def samples() -> pl.Series:
+    """The Loghub samples' messages, and a few with every kind of value."""
+    loghub = [pl.read_csv(p, infer_schema=False)["Content"] for p in sorted(DATA.glob("*.csv"))]
     extra = [
         "MAC ab:cd:ef:01:23:45 at 10:20:30.5",
         "Jan 12 10:00:00 took 5ms, wrote 2KB to /var/x and 'a b' \"c d\"",
         "offset -42 of 0x1f: id=7 retry=-3 v2.3.4.5 [fe80::1]:443",
         "2024-05-14T10:00:00Z uuid 123e4567-e89b-12d3-a456-426614174000 blk_-12",
+        "GET https://shop.example.com/a?b=1 from C:\\temp\\x.log (+<*>)",
     ]
-    messages = pl.concat([*samples, pl.Series("Content", extra)])
+    return pl.concat([*loghub, pl.Series("Content", extra)])
+
+
+def test_merged_passes_mask_like_the_rules_one_by_one() -> None:
+    messages = samples()
     assert mask_messages(messages).to_list() == one_rule_at_a_time(messages).to_list()
+
+
+def test_a_guarded_pass_changes_only_the_messages_its_guard_finds() -> None:
+    firsts = [group[0] for group in PASS_GROUPS]
+    assert set(PASS_GUARDS) <= set(firsts)
+    text = samples()
+    for first, (pattern, replacement) in zip(firsts, MASK_PASSES, strict=True):
+        masked = text.str.replace_all(pattern, replacement)
+        if first in PASS_GUARDS:
+            changed = masked != text
+            assert changed.any(), first
+            assert not (changed & ~text.str.contains(PASS_GUARDS[first])).any(), first
+        text = masked
+
+
+@pytest.mark.parametrize("repeats", [1, 3])
+def test_codes_map_each_line_to_its_masked_text(repeats: int) -> None:
+    """Distinct lines are masked as they are, repeated ones deduplicated first."""
+    messages = pl.concat([samples().unique(maintain_order=True)] * repeats)
+    texts, codes = mask_codes(messages)
+    assert texts.n_unique() == texts.len()
+    assert texts.gather(codes).to_list() == one_rule_at_a_time(messages).to_list()
 
 
 def test_mac_address_is_masked_whole() -> None:

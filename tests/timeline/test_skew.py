@@ -7,7 +7,13 @@ from types import ModuleType
 
 import polars as pl
 
-from hotwash.skew import correct, estimate_from_onsets, estimate_from_trace_ids, pick_reference
+from hotwash.skew import (
+    correct,
+    estimate_from_onsets,
+    estimate_from_trace_ids,
+    pick_reference,
+    shared_trace_rows,
+)
 from hotwash.timeline import TimelineOptions, build_timeline
 
 T0 = datetime(2024, 5, 14, 14, 0, tzinfo=UTC)
@@ -65,6 +71,29 @@ def test_sources_linked_only_through_another_are_chained(rec: ModuleType) -> Non
     assert found["db"].via == "app" and found["db"].reference == "edge"
     assert abs(found["db"].offset - timedelta(seconds=5)) < timedelta(milliseconds=1)
     assert "through it" in found["db"].describe()
+
+
+def test_shared_ids_are_found_in_any_number_of_passes(rec: ModuleType) -> None:
+    """Ids only one source logged are left out, however the ids are split into passes;
+    ids two smaller sources share are kept as well as those shared with the largest."""
+    records = traced(rec, timedelta(seconds=7))
+    alone = [rec.log_line(T0, "GET", "nginx", 900 + i, trace_id=f"x{i}") for i in range(25)]
+    db = [
+        rec.log_line(T0, "q", src, 950 + i, trace_id=f"d{i}")
+        for i in range(5)
+        for src in ("app", "db")
+    ]
+    empty = [rec.log_line(T0, "GET", "app", 999, trace_id="")]
+    records = pl.concat([records, rec.frame(alone + db + empty)])
+    rows = [shared_trace_rows(records.lazy(), per_pass) for per_pass in (None, 1, 7)]
+    assert all(r.sort(pl.all()).equals(rows[0].sort(pl.all())) for r in rows)
+    assert rows[0].height == 90 and rows[0].columns == ["source", "ts", "trace_id"]
+    assert rows[0].filter(pl.col("source") == "db").height == 5
+    assert not rows[0]["trace_id"].str.starts_with("x").any()
+    found = estimate_from_trace_ids(rows[0], "nginx", ranked=["nginx", "app", "db"])
+    assert [(e.source, e.samples, e.via) for e in found] == [("app", 40, ""), ("db", 5, "app")]
+    only_one = shared_trace_rows(records.filter(pl.col("source") == "nginx").lazy())
+    assert only_one.is_empty() and only_one.columns == rows[0].columns
 
 
 def test_small_offsets_are_not_flagged(rec: ModuleType) -> None:

@@ -32,6 +32,7 @@ import polars as pl
 
 from hotwash.detect.base import DetectContext, Detector, evidence_ref, register_detector
 from hotwash.detect.episodes import Episode, find_episodes
+from hotwash.detect.firstline import group_first_lines
 from hotwash.detect.frames import window_conditions
 from hotwash.model import Event, EventKind
 
@@ -91,23 +92,31 @@ def access_aggregates(
     part = pl.when(in_window).then(_WINDOW).when(in_baseline).then(_BASELINE)
     every = f"{int(BUCKET.total_seconds())}s"
     rows = access.with_columns(
-        pl.col("source", "stream", "evidence").cast(pl.String),
+        pl.col("source", "stream").cast(pl.String),
+        pl.col("evidence").cast(pl.String).cast(pl.Categorical),
         part=part.cast(pl.Int8),
         bucket=pl.col("ts").dt.truncate(every),
+        error=pl.col("status") >= 500,
     ).filter(pl.col("part").is_not_null())
-    error = pl.col("status") >= 500
-    ref = {"ts": pl.col("ts"), "evidence": pl.col("evidence"), "offset": pl.col("offset")}
-    rows = rows.with_columns(
-        *[v.alias(f"first_{k}") for k, v in ref.items()],
-        *[pl.when(error).then(v).alias(f"error_{k}") for k, v in ref.items()],
-    )
-    buckets = rows.group_by(_KEYS).agg(
-        requests=pl.len(),
-        errors=error.sum(),
-        timed=pl.col("latency_ms").count(),
-        **{f"{p}_{k}": _first(f"{p}_{k}", p) for p in ("first", "error") for k in ref},
-    )
-    return buckets, _histogram(rows)
+    counts = {
+        "requests": pl.len(),
+        "errors": pl.col("error").sum(),
+        "timed": pl.col("latency_ms").count(),
+    }
+    first = group_first_lines(rows, _KEYS, counts, "ts").rename(_named("first"))
+    error = group_first_lines(rows.filter(pl.col("error")), _KEYS, {}, "ts")
+    buckets = first.join(error.rename(_named("error")), on=_KEYS, how="left", nulls_equal=True)
+    texts = pl.col("first_evidence", "error_evidence").cast(pl.String)
+    return buckets.with_columns(texts), _histogram(rows)
+
+
+def _named(prefix: str) -> dict[str, str]:
+    """The columns of a first line (:func:`group_first_lines`) as buckets name them."""
+    return {
+        "first_ts": f"{prefix}_ts",
+        "evidence": f"{prefix}_evidence",
+        "offset": f"{prefix}_offset",
+    }
 
 
 def _histogram(rows: pl.DataFrame) -> pl.DataFrame:

@@ -11,7 +11,9 @@ collapse into one.
 Speed (``bench/masking.py``):
 
 - only the *distinct* messages are masked, then mapped back to every line by index
-  (:func:`distinct_messages`), so a repeated line costs one hash;
+  (:func:`distinct_messages`), so a repeated line costs one hash; when nearly all of
+  them are distinct (:data:`DISTINCT_SHARE`, estimated with ``approx_n_unique``), they
+  are masked as they are, without that first deduplication;
 - after the passes that mask numbers, ids, addresses and times (:data:`REDUCE_AFTER`),
   the partly masked messages are deduplicated again: most are alike by then, so the
   remaining passes run over a few thousand texts instead of millions;
@@ -23,6 +25,10 @@ Speed (``bench/masking.py``):
   one by one (``tests/detect_signals/test_masking.py`` checks a sample); it can differ
   only where two values are glued together without a separator (``...T10:00:00deadbeef-...``),
   since a replaced value no longer ends in a word character for the next rule;
+- a pass whose rule needs a text that few messages hold (``://`` for URLs, two colons
+  for IPv6, ``blk_`` for block ids, a quote, a slash...: :data:`PASS_GUARDS`) first
+  finds the messages that hold it (a search without captures, often a plain byte
+  search) and replaces in those only;
 - the messages are split into one chunk per polars thread, which polars masks in
   parallel.
 
@@ -40,7 +46,9 @@ __all__ = [
     "MASK_PASSES",
     "MASK_RULES",
     "PASS_GROUPS",
+    "PASS_GUARDS",
     "distinct_messages",
+    "mask_codes",
     "mask_distinct",
     "mask_expr",
     "mask_messages",
@@ -120,9 +128,27 @@ PASS_GROUPS: tuple[tuple[str, ...], ...] = (
     ("adjacent masks",),
 )
 
+#: For a pass (named by its first rule), a regular expression that every text the pass
+#: changes matches: the pass runs only on the messages that match it (a search without
+#: captures costs less than a replacement, and these match few messages).
+PASS_GUARDS: dict[str, str] = {
+    "url": "://",
+    "ipv6": f":{_HEX}{{0,4}}:",
+    "block id": "blk_",
+    "double-quoted": '"',
+    "single-quoted": "'",
+    "path": r"/|:\\",
+    "signed number": r"[-+]<\*>",
+    "digits in a word": r"\d",
+}
+
 #: Passes after which the partly masked messages are deduplicated again (the passes up
 #: to the one that masks numbers and hex words).
 REDUCE_AFTER = 5
+
+#: Share of distinct messages from which they are masked as they are, without first
+#: deduplicating them (which then costs more than it saves).
+DISTINCT_SHARE = 0.9
 
 #: Rows below which masking stays on one thread (splitting costs more than it saves).
 PARALLEL_MIN_ROWS = 20_000
@@ -148,6 +174,13 @@ def _passes() -> tuple[tuple[str, str], ...]:
 
 #: (pattern, replacement) of each pass, applied in order.
 MASK_PASSES: tuple[tuple[str, str], ...] = _passes()
+
+#: The guard (:data:`PASS_GUARDS`) of each pass of :data:`MASK_PASSES`, or None.
+_GUARDS: dict[tuple[str, str], str] = {
+    MASK_PASSES[i]: PASS_GUARDS[group[0]]
+    for i, group in enumerate(PASS_GROUPS)
+    if group[0] in PASS_GUARDS
+}
 
 
 def mask_expr(
@@ -181,13 +214,40 @@ def distinct_messages(messages: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def _in_parallel(messages: pl.Series, passes: tuple[tuple[str, str], ...]) -> pl.Series:
-    """``messages`` through ``passes``, one chunk per polars thread (polars runs chunks
-    in parallel)."""
+    """``messages`` through ``passes``: a guarded pass (:data:`PASS_GUARDS`) on the
+    messages its guard matches, consecutive other passes together on every message."""
+    plain: list[tuple[str, str]] = []
+    for one in passes:
+        if one in _GUARDS:
+            messages = _guarded(_masked(messages, plain), one)
+            plain = []
+        else:
+            plain.append(one)
+    return _masked(messages, plain)
+
+
+def _masked(messages: pl.Series, passes: list[tuple[str, str]]) -> pl.Series:
+    if not passes:
+        return messages
+    return _on_chunks(messages, mask_expr(pl.col("m"), tuple(passes), strip=False))
+
+
+def _guarded(messages: pl.Series, one: tuple[str, str]) -> pl.Series:
+    """``messages`` through the pass ``one``, run only on those its guard matches."""
+    hits = _on_chunks(messages, pl.col("m").str.contains(_GUARDS[one])).arg_true()
+    if hits.is_empty():
+        return messages
+    return messages.clone().scatter(hits, _masked(messages.gather(hits), [one]))
+
+
+def _on_chunks(messages: pl.Series, expr: pl.Expr) -> pl.Series:
+    """``expr`` (of ``pl.col("m")``) on ``messages``, one chunk per polars thread (polars
+    runs chunks in parallel)."""
     threads = max(1, min(pl.thread_pool_size(), messages.len() // PARALLEL_MIN_ROWS))
     step = max(1, -(-messages.len() // threads))
     chunks = [messages.slice(i, step) for i in range(0, max(1, messages.len()), step)]
     frame = pl.concat([c.to_frame("m") for c in chunks], rechunk=False)
-    return frame.select(mask_expr(pl.col("m"), passes, strip=False))["m"]
+    return frame.select(expr)["m"]
 
 
 def mask_distinct(messages: pl.Series) -> pl.Series:
@@ -197,10 +257,35 @@ def mask_distinct(messages: pl.Series) -> pl.Series:
     makes most distinct messages alike; the remaining passes then run once per distinct
     partly masked message. The result is the same as all passes on every message.
     """
+    masked, codes = _masked_codes(messages)
+    return masked.gather(codes)
+
+
+def _masked_codes(messages: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(masked, codes) of ``messages`` as :func:`mask_codes` gives them, where ``masked``
+    may repeat a text (the masked partly masked distinct messages)."""
     partly = _in_parallel(messages, MASK_PASSES[:REDUCE_AFTER])
     fewer, codes = distinct_messages(partly)
-    rest = _in_parallel(fewer, MASK_PASSES[REDUCE_AFTER:])
-    return rest.str.strip_chars().gather(codes)
+    return _in_parallel(fewer, MASK_PASSES[REDUCE_AFTER:]).str.strip_chars(), codes
+
+
+def mask_codes(messages: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(masked, codes): the distinct masked texts of ``messages`` (null included) and, per
+    row, the index of its masked text (``masked.gather(codes)`` is
+    :func:`mask_messages`). Lines can be grouped by the codes (integers) instead of by
+    the texts.
+
+    The messages are deduplicated before masking unless nearly all of them are distinct
+    (:data:`DISTINCT_SHARE`, estimated), where that would cost more than it saves."""
+    distinct: int = messages.approx_n_unique()  # type: ignore[assignment]
+    if distinct >= DISTINCT_SHARE * messages.len():
+        masked, codes = _masked_codes(messages)
+    else:
+        unique, rows = distinct_messages(messages)
+        masked, partly = _masked_codes(unique)
+        codes = partly.gather(rows)
+    texts, final = distinct_messages(masked)
+    return texts, final.gather(codes)
 
 
 def mask_messages(messages: pl.Series) -> pl.Series:
@@ -209,5 +294,5 @@ def mask_messages(messages: pl.Series) -> pl.Series:
     Row ``i`` of the result is the masked row ``i`` of ``messages``; the name is kept.
     Each distinct message is masked once.
     """
-    distinct, codes = distinct_messages(messages)
-    return mask_distinct(distinct).gather(codes).alias(messages.name)
+    texts, codes = mask_codes(messages)
+    return texts.gather(codes).alias(messages.name)

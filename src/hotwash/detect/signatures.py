@@ -38,8 +38,9 @@ import polars as pl
 
 from hotwash.detect.base import DetectContext, Detector, evidence_ref, register_detector
 from hotwash.detect.bursts import BURST_BIN, Burst, baseline_stats, find_bursts_in_bins
+from hotwash.detect.firstline import group_first_lines
 from hotwash.detect.frames import sort_records, window_conditions
-from hotwash.detect.masking import mask_messages
+from hotwash.detect.masking import mask_codes
 from hotwash.detect.templates import cluster_masked
 from hotwash.model import Event, EventKind
 from hotwash.timeutil import format_duration, format_utc
@@ -71,19 +72,38 @@ _ERROR_WORDS = (
 NEW_RATE_RATIO = 20.0
 _TEMPLATE_CHARS = 120
 _KEYS = ["source", "template"]
-#: The keys of :func:`line_aggregates`.
+#: The keys of :func:`line_aggregates`, and its values per key.
 _AGG_KEYS = ["source", "masked", "inside", "bin"]
+_AGG_VALUES = ["n", "error", "first_ts", "last_ts", "evidence", "offset"]
 #: The only columns read (fewer columns copied by the sorts and filters of millions of lines).
 _COLUMNS = ["ts", "source", "message", "evidence", "offset"]
 
 
+def _level_says() -> pl.Expr:
+    """True for an error or warning level, False for a quiet one, null otherwise."""
+    level = pl.col("level").str.to_lowercase().str.strip_chars()
+    says = {**dict.fromkeys(_QUIET_LEVELS, False), **dict.fromkeys(ERROR_LEVELS, True)}
+    return level.replace_strict(says, default=None, return_dtype=pl.Boolean)
+
+
 def is_error_expr() -> pl.Expr:
     """True for error/warning lines: by level, or by error words when the level says nothing."""
-    level = pl.col("level").str.to_lowercase().str.strip_chars()
-    by_level = level.is_in(list(ERROR_LEVELS))
-    quiet = level.is_in(_QUIET_LEVELS).fill_null(False)
-    by_words = pl.col("message").str.contains(_ERROR_WORDS).fill_null(False)
-    return by_level.fill_null(False) | (~quiet & ~by_level.fill_null(False) & by_words)
+    by_words = pl.col("message").str.contains(_ERROR_WORDS)
+    return _level_says().fill_null(by_words).fill_null(False)
+
+
+def _is_error(lines: pl.DataFrame) -> pl.Series:
+    """:func:`is_error_expr` of ``lines``: each distinct level read once, and error words
+    searched for only in the lines whose level says nothing."""
+    levels = lines["level"]
+    used = levels.unique().drop_nulls()
+    said = used.to_frame().select(_level_says()).to_series()
+    says = levels.replace_strict(used, said, default=None, return_dtype=pl.Boolean)
+    unsure = says.is_null().arg_true()
+    if unsure.is_empty():
+        return says
+    by_words = lines["message"].gather(unsure).str.contains(_ERROR_WORDS).fill_null(False)
+    return says.scatter(unsure, by_words)
 
 
 @dataclass(frozen=True)
@@ -134,48 +154,46 @@ def line_aggregates(logs: pl.DataFrame, context: DetectContext) -> pl.DataFrame:
     group: ``n`` lines, ``error`` (any error line), ``first_ts``, ``last_ts``, and the
     first line's (by ts, evidence, offset) ``evidence`` and ``offset``; texts are
     categoricals and no line's text is kept (:func:`signature_events` reads the few it
-    quotes back). Aggregates of disjoint parts of the lines (one per evidence file)
-    merge with :func:`merge_aggregates` into the aggregate of all of them."""
+    quotes back). Rows come in no particular order. Aggregates of disjoint parts of the
+    lines (one per evidence file) merge with :func:`merge_aggregates` into the aggregate
+    of all of them.
+
+    Lines are grouped by the index of their masked text (:func:`mask_codes`), and the
+    first line of each group found without sorting the lines
+    (:func:`~hotwash.detect.firstline.group_first_lines`)."""
     in_baseline, in_window = window_conditions(context)
     lines = logs.filter(in_baseline | in_window)
-    lines = sort_records(lines.with_columns(inside=in_window))
+    masked, codes = mask_codes(lines["message"].cast(pl.String))
     every = f"{int(BURST_BIN.total_seconds())}s"
     keyed = lines.select(
-        "ts", "offset", "inside",
+        "ts", "offset",
         pl.col("source", "evidence").cast(pl.String).cast(pl.Categorical),
-        masked=mask_messages(lines["message"].cast(pl.String)).cast(pl.Categorical),
+        inside=in_window,
         bin=pl.col("ts").dt.truncate(every),
-        error=is_error_expr(),
-    )  # fmt: skip
-    return keyed.group_by(_AGG_KEYS, maintain_order=True).agg(
-        n=pl.len(),
-        error=pl.col("error").any(),
-        first_ts=pl.col("ts").first(),
-        last_ts=pl.col("ts").last(),
-        evidence=pl.col("evidence").first(),
-        offset=pl.col("offset").first(),
-    )
-
-
-def _by_first_line(aggregates: pl.DataFrame) -> pl.DataFrame:
-    """``aggregates`` in the order of their first lines (ts, evidence text, offset)."""
-    as_lines = aggregates.rename({"first_ts": "ts"})
-    return sort_records(as_lines).rename({"ts": "first_ts"})
+    ).with_columns(code=codes, error=_is_error(lines))  # fmt: skip
+    counts = {"n": pl.len(), "error": pl.col("error").any(), "last_ts": pl.col("ts").max()}
+    found = group_first_lines(keyed, ["source", "code", "inside", "bin"], counts, "ts")
+    texts = masked.cast(pl.Categorical).gather(found["code"])
+    return found.with_columns(masked=texts).select(*_AGG_KEYS, *_AGG_VALUES)
 
 
 def merge_aggregates(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """One aggregate (see :func:`line_aggregates`) from aggregates of disjoint lines."""
     if len(parts) == 1:
         return parts[0]
-    both = _by_first_line(pl.concat(parts))
-    return both.group_by(_AGG_KEYS, maintain_order=True).agg(
-        n=pl.col("n").sum(),
-        error=pl.col("error").any(),
-        first_ts=pl.col("first_ts").first(),
-        last_ts=pl.col("last_ts").max(),
-        evidence=pl.col("evidence").first(),
-        offset=pl.col("offset").first(),
-    )
+    sums = {
+        "n": pl.col("n").sum(),
+        "error": pl.col("error").any(),
+        "last_ts": pl.col("last_ts").max(),
+    }
+    merged = group_first_lines(pl.concat(parts), _AGG_KEYS, sums, "first_ts")
+    return merged.select(*_AGG_KEYS, *_AGG_VALUES)
+
+
+def _by_first_line(aggregates: pl.DataFrame) -> pl.DataFrame:
+    """``aggregates`` in the order of their first lines (ts, evidence text, offset)."""
+    as_lines = aggregates.rename({"first_ts": "ts"})
+    return sort_records(as_lines).rename({"ts": "first_ts"})
 
 
 def _templated(aggregates: pl.DataFrame) -> pl.DataFrame:

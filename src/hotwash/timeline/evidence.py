@@ -4,7 +4,9 @@ only their aggregates are kept (see ``docs/timeline.md``, *Memory*)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -127,11 +129,17 @@ def _events_of(found: Mapping[str, list[Event]], name: str) -> list[Event]:
 T = TypeVar("T")
 
 
+#: Rows of aggregates left unmerged until the next merge (a few tens of MB), or as many
+#: as the merged aggregate holds when that is more: fewer merges of small aggregates.
+MERGE_ROWS = 1_000_000
+
+
 @dataclass
 class _Merged(Generic[T]):
     """Aggregates of one file after another, merged as they come: whenever the parts not
-    yet merged hold as many rows as the merged one, so memory stays near the size of the
-    merged aggregate and each row is merged a logarithmic number of times."""
+    yet merged hold as many rows as the merged one (and at least :data:`MERGE_ROWS`), so
+    memory stays near the size of the merged aggregate and each row is merged a
+    logarithmic number of times."""
 
     merge: Callable[[list[T]], T]
     rows: Callable[[T], int]
@@ -141,7 +149,7 @@ class _Merged(Generic[T]):
     def add(self, part: T) -> None:
         self.pending.append(part)
         done = sum(self.rows(m) for m in self.merged)
-        if sum(self.rows(p) for p in self.pending) >= done:
+        if sum(self.rows(p) for p in self.pending) >= max(done, MERGE_ROWS):
             self.merged, self.pending = [self.merge([*self.merged, *self.pending])], []
 
     def result(self) -> T | None:
@@ -153,23 +161,65 @@ def _access_rows(part: tuple[pl.DataFrame, pl.DataFrame]) -> int:
     return part[0].height + part[1].height
 
 
+#: Rows of log chunks aggregated at once, each chunk on a thread of its own: polars
+#: releases the GIL, so the steps of one chunk that keep one core busy overlap with the
+#: others'. Once a chunk is running, another starts until the running ones hold this many
+#: rows: two chunks of :data:`~hotwash.timeline.load.CHUNK_ROWS`, or more smaller ones.
+ROWS_AT_ONCE = 600_000
+
+
+@dataclass(frozen=True)
+class _Aggregates:
+    """The aggregates of one chunk of log rows, for the detectors that want them."""
+
+    lines: pl.DataFrame | None
+    access: tuple[pl.DataFrame, pl.DataFrame] | None
+
+
+def _aggregates(
+    chunk: pl.DataFrame, offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
+) -> _Aggregates:
+    logs = correct(chunk, offsets)
+    return _Aggregates(
+        lines=line_aggregates(logs_of(logs), context) if "signatures" in wanted else None,
+        access=access_aggregates(access_of(logs), context) if "http_errors" in wanted else None,
+    )
+
+
+def _map_ahead(
+    function: Callable[[pl.DataFrame], T], frames: Iterable[pl.DataFrame], rows: int
+) -> Iterator[T]:
+    """``function`` of each of ``frames``, in order, each computed on a thread of its own;
+    the next frame is read and started once those not yet returned hold fewer than
+    ``rows`` rows together."""
+    with ThreadPoolExecutor() as pool:
+        running: deque[tuple[Future[T], int]] = deque()
+        for frame in frames:
+            running.append((pool.submit(function, frame), frame.height))
+            del frame  # held by its thread only
+            while sum(height for _, height in running) >= rows:
+                yield running.popleft()[0].result()
+        while running:
+            yield running.popleft()[0].result()
+
+
 def _log_events(
     files: list[str], offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
 ) -> dict[str, list[Event]]:
-    """The events of the ``wanted`` log detectors, from aggregates of one chunk of one
-    records file at a time (:func:`~hotwash.timeline.load.read_logs`)."""
+    """The events of the ``wanted`` log detectors, from aggregates of the chunks of the
+    records files (:func:`~hotwash.timeline.load.read_logs`), several chunks at once
+    (:data:`ROWS_AT_ONCE`)."""
     if not wanted:
         return {}
     lines = _Merged(merge_aggregates, pl.DataFrame.__len__)
     access = _Merged(merge_access, _access_rows)
-    for chunk in (c for path in files for c in read_logs(path)):
-        logs = correct(chunk, offsets)
-        del chunk
-        if "signatures" in wanted:
-            lines.add(line_aggregates(logs_of(logs), context))
-        if "http_errors" in wanted:
-            access.add(access_aggregates(access_of(logs), context))
-        del logs
+    chunks = (chunk for path in files for chunk in read_logs(path))
+    aggregate = partial(_aggregates, offsets=offsets, context=context, wanted=wanted)
+    for part in _map_ahead(aggregate, chunks, ROWS_AT_ONCE):
+        if part.lines is not None:
+            lines.add(part.lines)
+        if part.access is not None:
+            access.add(part.access)
     found: dict[str, list[Event]] = {}
     merged_lines, merged_access = lines.result(), access.result()
     if merged_lines is not None:
