@@ -171,6 +171,34 @@ def test_invalid_utf8_is_replaced_and_counted() -> None:
     assert context.notes["invalid_utf8_first_line"] == "1"
 
 
+def test_a_replacement_character_in_valid_utf8_is_not_counted_as_repaired() -> None:
+    context = ctx()
+    lines = "2024-05-14T14:03:12Z INFO got \ufffd from upstream\n".encode()
+    assert "\ufffd" in parse("log.iso", lines, context)["message"][0]
+    assert "invalid_utf8_lines" not in context.notes
+
+
+_LINE_PIECES = [b"a", b"\n", b"\r", b"\r\n", b" ", b'"', b"'", b",", b"\t", b"#", b"\x00"]
+_LINE_PIECES += [b"\x1f", b"\xff", b"\xe2\x82", b"\xe2\x82\xac", b"\xc3\xa9"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=60), st.integers(1, 24))
+def test_lines_are_the_bytes_between_newlines_whatever_they_hold(
+    pieces: list[bytes], chunk_bytes: int
+) -> None:
+    """Quotes, separators, control bytes, CR and invalid UTF-8 never merge, drop or shift a
+    line, whatever the slice size: line N is the Nth run of bytes between newlines, less
+    one CR before its newline, with bad bytes replaced."""
+    blob = b"".join(pieces)
+    expected = blob.removesuffix(b"\n").split(b"\n") if blob else []
+    expected = [line.removesuffix(b"\r").decode("utf-8", errors="replace") for line in expected]
+    frames = list(iter_line_frames(blob, ctx(), chunk_bytes=chunk_bytes))
+    lines = pl.concat(frames) if frames else pl.DataFrame({"offset": [], "line": []})
+    assert lines["line"].to_list() == expected
+    assert lines["offset"].to_list() == list(range(1, len(expected) + 1))
+
+
 def test_gzip_is_read_by_its_magic_bytes(tmp_path: Path) -> None:
     path = tmp_path / "edge.log.1"
     path.write_bytes(gzip.compress(NGINX))

@@ -31,6 +31,8 @@ __all__ = ["DEFAULT_CHUNK_BYTES", "iter_line_frames", "open_blob"]
 DEFAULT_CHUNK_BYTES = 8 << 20
 _READ_BYTES = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
+#: The CSV reader's column separator: a control character log lines almost never hold.
+_SEPARATOR = b"\x1f"
 
 
 def open_blob(data: bytes | Path) -> BinaryIO:
@@ -46,47 +48,46 @@ def iter_line_frames(
     """Yield frames of (line, offset) covering every line of the blob, in order."""
     first_line = 1
     with open_blob(data) as stream:
-        for text in _iter_text_slices(_read_blocks(stream, ctx, chunk_bytes), ctx, chunk_bytes):
-            frame = _split(text, first_line)
+        for chunk in _iter_slices(_read_blocks(stream, ctx, chunk_bytes), chunk_bytes):
+            frame = _split(chunk, first_line, ctx)
             first_line += frame.height
-            _note_invalid_utf8(frame, ctx)
             yield frame
-
-
-def _iter_text_slices(
-    blocks: Iterator[bytes], ctx: ParseContext, chunk_bytes: int
-) -> Iterator[str]:
-    """Slices of whole lines, each about ``chunk_bytes`` long."""
-    pending = bytearray()
-    lines_done = 0
-    for block in blocks:
-        pending += block
-        if len(pending) < chunk_bytes:
-            continue
-        cut = pending.rfind(b"\n")
-        if cut < 0:
-            continue
-        ready = bytes(pending[: cut + 1])
-        del pending[: cut + 1]
-        lines_done += ready.count(b"\n")
-        yield _decode(ready)
     if "truncated" in ctx.notes:
-        lines_done += pending.count(b"\n") + (0 if pending.endswith(b"\n") else 1)
-        ctx.notes["truncated"] += f"; kept the {lines_done} lines read before it"
-    if pending:
-        yield _decode(bytes(pending))
+        ctx.notes["truncated"] += f"; kept the {first_line - 1} lines read before it"
+
+
+def _iter_slices(blocks: Iterator[bytes], chunk_bytes: int) -> Iterator[bytes]:
+    """Slices of whole lines, each about ``chunk_bytes`` long (the last may lack its
+    newline)."""
+    held: list[bytes] = []
+    size = 0
+    for block in blocks:
+        held.append(block)
+        size += len(block)
+        if size < chunk_bytes:
+            continue
+        joined = b"".join(held) if len(held) > 1 else held[0]
+        cut = joined.rfind(b"\n") + 1
+        if cut == 0:
+            held = [joined]
+            continue
+        rest = joined[cut:]
+        held, size = ([rest] if rest else []), len(rest)
+        yield joined[:cut] if rest else joined
+    if size:
+        yield b"".join(held)
 
 
 def _read_blocks(stream: BinaryIO, ctx: ParseContext, chunk_bytes: int) -> Iterator[bytes]:
     """The blob's bytes, decompressed if gzip (several members allowed); a damaged or
     truncated gzip ends the stream after the last byte that could be decompressed."""
-    size = max(1, min(_READ_BYTES, chunk_bytes))
     head = stream.read(2)
     if head != _GZIP_MAGIC:
-        yield head
-        while block := stream.read(size):
+        yield head + stream.read(max(1, chunk_bytes - 2))
+        while block := stream.read(max(1, chunk_bytes)):
             yield block
         return
+    size = max(1, min(_READ_BYTES, chunk_bytes))
     inflater = zlib.decompressobj(wbits=31)
     pending = head + stream.read(size)
     while block := pending or stream.read(size):
@@ -104,22 +105,48 @@ def _read_blocks(stream: BinaryIO, ctx: ParseContext, chunk_bytes: int) -> Itera
         ctx.notes["truncated"] = "compressed data damaged: the gzip stream ends early"
 
 
-def _decode(data: bytes) -> str:
+def _split(chunk: bytes, first_line: int, ctx: ParseContext) -> pl.DataFrame:
+    """One frame of (offset, line) for a slice of whole lines, split by polars' CSV reader
+    with no quoting and a separator absent from the slice (one column; an empty line is
+    read as null and made empty again; a ``\\r`` before the newline is dropped)."""
+    if _SEPARATOR in chunk:
+        lines = _split_text(chunk.decode("utf-8", errors="replace"))
+    else:
+        lines = pl.read_csv(
+            chunk,
+            has_header=False,
+            separator=_SEPARATOR.decode(),
+            quote_char=None,
+            new_columns=["line"],
+            schema={"line": pl.String},
+            encoding="utf8-lossy",
+        ).to_series()
+    frame = lines.fill_null("").alias("line").to_frame()
+    frame = frame.with_row_index("offset", offset=first_line)
+    frame = frame.with_columns(pl.col("offset").cast(pl.Int64))
+    if not _valid_utf8(chunk):
+        _note_invalid_utf8(frame, ctx)
+    return frame
+
+
+def _split_text(text: str) -> pl.Series:
+    """The same lines as the CSV reader gives, for the rare slice holding its separator."""
+    lines = pl.Series("line", [text.removesuffix("\n")], dtype=pl.String).str.split("\n")
+    return lines.explode().str.strip_suffix("\r")
+
+
+def _valid_utf8(chunk: bytes) -> bool:
+    if chunk.isascii():
+        return True
     try:
-        return data.decode("utf-8")
+        chunk.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
-
-
-def _split(text: str, first_line: int) -> pl.DataFrame:
-    text = text.removesuffix("\n")
-    lines = pl.Series("line", [text], dtype=pl.String).str.split("\n").explode()
-    lines = lines.str.strip_suffix("\r")
-    frame = lines.to_frame().with_row_index("offset", offset=first_line)
-    return frame.with_columns(pl.col("offset").cast(pl.Int64))
+        return False
+    return True
 
 
 def _note_invalid_utf8(frame: pl.DataFrame, ctx: ParseContext) -> None:
+    """Count the lines of a slice that was not valid UTF-8 and now holds U+FFFD."""
     bad = frame.filter(pl.col("line").str.contains("\ufffd", literal=True))
     if bad.height == 0:
         return
