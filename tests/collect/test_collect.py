@@ -112,6 +112,23 @@ def test_a_second_run_is_idempotent(tmp_path: Path) -> None:
     assert (folder / "evidence" / "manifest.json").read_text() == first
 
 
+def test_a_file_too_large_for_memory_is_streamed_to_the_same_blob_and_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hotwash.collect.ingest as ingest
+
+    for root in (tmp_path / "a", tmp_path / "b"):
+        (root / "logs").mkdir(parents=True)
+        (root / "logs" / "app.log").write_bytes(_iso_lines(2000))
+    in_memory = collect(make_workspace(tmp_path / "a", FAULTS))
+    monkeypatch.setattr(ingest, "_IN_MEMORY_LIMIT", 1000)
+    streamed = collect(make_workspace(tmp_path / "b", FAULTS))
+    (small,), (large,) = in_memory.outcomes[0].entries, streamed.outcomes[0].entries
+    assert small.sha256 == large.sha256 and small.records == large.records == 2000
+    frames = [read_records(r.workspace).collect() for r in (in_memory, streamed)]
+    assert frames[0]["message"].to_list() == frames[1]["message"].to_list()
+
+
 def test_a_changed_file_adds_an_entry_and_keeps_the_old_one(tmp_path: Path) -> None:
     folder = setup(tmp_path)
     collect(folder, only=["app"])

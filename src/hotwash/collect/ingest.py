@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from hotwash.errors import HotwashError, ParseError
+from hotwash.errors import EvidenceError, HotwashError, ParseError
 from hotwash.evidence.coverage import GapPolicy, covered_window, find_gaps
 from hotwash.evidence.model import Evidence, Gap, Window
 from hotwash.evidence.store import EvidenceStore, StoredBlob
@@ -77,13 +77,13 @@ def prepare(
     """Everything :func:`ingest` does but the manifest append: store the blob, write its
     records, describe it. Safe to run for several artefacts at once (in threads: the work
     is in polars, which releases the GIL), as long as :func:`commit` runs in one thread."""
-    blob = _store(store, fetched)
+    blob, payload = _store(store, fetched)
     existing = store.find(spec.name, fetched.query, blob.sha256)
     target = records_path(store.workspace, blob.sha256)
     if existing is not None and (target.exists() or existing.meta.get("parse_error")):
         return Ingested(entry=existing, new=False)
     ctx = _context(spec, fetched, blob, window)
-    parsed = _parse(fetched.format, blob, ctx, target, window, gaps)
+    parsed = _parse(fetched.format, payload, ctx, target, window, gaps)
     entry = existing or Evidence(
         sha256=blob.sha256,
         source=spec.name,
@@ -112,12 +112,17 @@ class _Parsed:
 
 
 def _parse(
-    fmt: str, blob: StoredBlob, ctx: ParseContext, target: Path, window: Window, gaps: GapPolicy
+    fmt: str,
+    payload: bytes | Path,
+    ctx: ParseContext,
+    target: Path,
+    window: Window,
+    gaps: GapPolicy,
 ) -> _Parsed:
     """Parse the stored blob into ``target`` and measure it; problems are noted, not raised."""
     parsed = _Parsed()
     try:
-        write_records(parse_chunks(fmt, _payload(blob), ctx), target)
+        write_records(parse_chunks(fmt, payload, ctx), target)
         frame = _timing_columns(target)
         parsed.count, parsed.covered = frame.height, covered_window(frame)
         parsed.gaps = find_gaps(frame, window, gaps)
@@ -143,16 +148,30 @@ def _timing_columns(target: Path) -> pl.DataFrame:
     return scan.select("ts", "kind", "stream").collect()
 
 
-def _store(store: EvidenceStore, fetched: Fetched) -> StoredBlob:
+def _store(store: EvidenceStore, fetched: Fetched) -> tuple[StoredBlob, bytes | Path]:
+    """The stored blob, and what to parse: the very bytes that were hashed and stored when
+    they fit in memory (read once), else the stored blob's path (streamed)."""
     if fetched.path is not None:
-        return store.put_file(fetched.path)
+        data = _read_small(fetched.path)
+        if data is None:
+            blob = store.put_file(fetched.path)
+            return blob, blob.path
+        return store.put_bytes(data), data
     if fetched.data is not None:
-        return store.put_bytes(fetched.data)
+        blob = store.put_bytes(fetched.data)
+        return blob, fetched.data if blob.size <= _IN_MEMORY_LIMIT else blob.path
     raise HotwashError(f"artefact {fetched.query!r} has neither data nor path")
 
 
-def _payload(blob: StoredBlob) -> bytes | Path:
-    return blob.path.read_bytes() if blob.size <= _IN_MEMORY_LIMIT else blob.path
+def _read_small(path: Path) -> bytes | None:
+    """The file's bytes when it is no larger than :data:`_IN_MEMORY_LIMIT`, else None."""
+    try:
+        with path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size > _IN_MEMORY_LIMIT:
+                return None
+            return handle.read()
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _context(spec: SourceSpec, fetched: Fetched, blob: StoredBlob, window: Window) -> ParseContext:

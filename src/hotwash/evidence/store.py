@@ -20,7 +20,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -65,10 +65,13 @@ class EvidenceStore:
         return self.blob_path(sha256).is_file()
 
     def put_bytes(self, data: bytes) -> StoredBlob:
-        """Store ``data``; returns the blob (an existing identical blob is reused)."""
-        import io
-
-        return self.put_stream(io.BytesIO(data))
+        """Store ``data``; returns the blob (an existing identical blob is reused, and then
+        nothing is written)."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.blob_path(digest)
+        if target.is_file():
+            return StoredBlob(digest, len(data), target)
+        return self._put(lambda fd: _write_hashed(data, digest, fd))
 
     def put_file(self, path: Path) -> StoredBlob:
         """Stream the file at ``path`` into the store while hashing it."""
@@ -80,11 +83,16 @@ class EvidenceStore:
 
     def put_stream(self, handle: BinaryIO) -> StoredBlob:
         """Copy ``handle`` to a temporary file in the store, hash, fsync, rename into place."""
+        return self._put(lambda fd: _copy_hashing(handle, fd))
+
+    def _put(self, write: Callable[[int], tuple[str, int]]) -> StoredBlob:
+        """Write a blob to a temporary file with ``write(fd) -> (sha256, size)`` (which
+        fsyncs), then rename it into place; an existing identical blob is kept."""
         self.blobs.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".incoming.", suffix=".tmp", dir=self.blobs)
         tmp = Path(tmp_name)
         try:
-            digest, size = _copy_hashing(handle, fd)
+            digest, size = write(fd)
             target = self.blob_path(digest)
             if target.exists():
                 tmp.unlink()
@@ -172,6 +180,14 @@ def _copy_hashing(handle: BinaryIO, fd: int) -> tuple[str, int]:
             size += count
         os.fsync(out.fileno())
     return digest.hexdigest(), size
+
+
+def _write_hashed(data: bytes, digest: str, fd: int) -> tuple[str, int]:
+    """Write ``data`` (already hashed to ``digest``) to ``fd`` and fsync it."""
+    with os.fdopen(fd, "wb", buffering=0) as out:
+        _write_all(out, memoryview(data))
+        os.fsync(out.fileno())
+    return digest, len(data)
 
 
 def _read_into(handle: BinaryIO, buffer: bytearray) -> int:
