@@ -48,12 +48,29 @@ def iter_line_frames(
     """Yield frames of (line, offset) covering every line of the blob, in order."""
     first_line = 1
     with open_blob(data) as stream:
-        for chunk in _iter_slices(_read_blocks(stream, ctx, chunk_bytes), chunk_bytes):
+        if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
+            slices = _slices_of(data, chunk_bytes)
+        else:
+            slices = _iter_slices(_read_blocks(stream, ctx, chunk_bytes), chunk_bytes)
+        for chunk in slices:
             frame = _split(chunk, first_line, ctx)
             first_line += frame.height
             yield frame
     if "truncated" in ctx.notes:
         ctx.notes["truncated"] += f"; kept the {first_line - 1} lines read before it"
+
+
+def _slices_of(data: bytes, chunk_bytes: int) -> Iterator[bytes]:
+    """Slices of whole lines of bytes in memory, each cut at the last newline within
+    ``chunk_bytes`` (or after a longer line), with one copy each."""
+    start, size = 0, max(1, chunk_bytes)
+    while start < len(data):
+        end = start + size
+        cut = len(data)
+        if end < len(data):
+            cut = data.rfind(b"\n", start, end) + 1 or data.find(b"\n", end) + 1 or len(data)
+        yield data[start:cut]
+        start = cut
 
 
 def _iter_slices(blocks: Iterator[bytes], chunk_bytes: int) -> Iterator[bytes]:
