@@ -1,4 +1,4 @@
-"""Records files are written whole or not at all, from memory or from spilled parts."""
+"""Records files are written whole or not at all, from memory or streamed as parsed."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _frames(count: int, rows: int = 1000) -> Iterator[pl.DataFrame]:
         )
 
 
-@pytest.mark.parametrize("held", [0, 10_000, 1 << 30], ids=["spilled", "mixed", "in-memory"])
+@pytest.mark.parametrize("held", [0, 10_000, 1 << 30], ids=["streamed", "mixed", "in-memory"])
 def test_every_row_in_order_whatever_is_held(tmp_path: Path, held: int) -> None:
     target = tmp_path / "records" / "x.parquet"
     assert write_records(_frames(5), target, held=held) == 5000
@@ -48,7 +48,7 @@ def test_no_frames_gives_an_empty_records_file(tmp_path: Path) -> None:
     assert pl.read_parquet(target).height == 0
 
 
-@pytest.mark.parametrize("held", [0, 1 << 30], ids=["spilled", "in-memory"])
+@pytest.mark.parametrize("held", [0, 1 << 30], ids=["streamed", "in-memory"])
 def test_a_failing_parse_leaves_neither_file_nor_scratch(tmp_path: Path, held: int) -> None:
     def failing() -> Iterator[pl.DataFrame]:
         yield from _frames(2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,8 +197,9 @@ def _stem(file: str | None) -> str | None:
     return Path(file).stem if file else None
 
 
-#: Records held in memory before they are spilled to part files (estimated frame size).
-IN_MEMORY_RECORDS = 192 << 20
+#: Records held in memory and written at once (estimated frame size); past that, the
+#: records are written as they are parsed.
+IN_MEMORY_RECORDS = 64 << 20
 
 
 def write_records(
@@ -206,28 +207,17 @@ def write_records(
 ) -> int:
     """Write record frames to ``target`` atomically, in bounded memory; returns the rows.
 
-    Frames are held in memory up to ``held`` bytes and written once; past that, each frame
-    goes to a part file in a temporary folder beside ``target`` and the parts are streamed
-    into one Parquet file. Either way the file is renamed into place when complete.
+    Frames are held in memory up to ``held`` bytes and written at once; past that, the
+    held frames and the ones still to come are streamed into the file by polars as they
+    are parsed (its streaming engine pulls them from the iterator), in order. Either way
+    the file is written in a temporary folder beside ``target`` and renamed into place
+    when complete; an error while parsing leaves neither.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.stem}.", dir=target.parent))
     try:
-        parts: list[Path] = []
-        kept: list[pl.DataFrame] = []
-        kept_bytes = rows = 0
-        for frame in frames:
-            rows += frame.height
-            kept.append(frame)
-            kept_bytes += int(frame.estimated_size())
-            if kept_bytes > held or parts:
-                parts.extend(_spill(kept, scratch, len(parts)))
-                kept, kept_bytes = [], 0
         tmp = scratch / "all.parquet"
-        if parts or not kept:
-            _combine(parts, tmp)
-        else:
-            _write_final(pl.concat(kept, how="vertical_relaxed", rechunk=False), tmp)
+        rows = _write(iter(frames), tmp, held)
         with tmp.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -236,27 +226,45 @@ def write_records(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _spill(frames: list[pl.DataFrame], scratch: Path, first: int) -> list[Path]:
-    """Write ``frames`` to numbered part files (lz4: fast to write and read back)."""
-    paths = []
-    for index, frame in enumerate(frames, start=first):
-        part = scratch / f"{index:06d}.parquet"
-        frame.write_parquet(part, compression="lz4")
-        paths.append(part)
-    return paths
+def _write(frames: Iterator[pl.DataFrame], out: Path, held: int) -> int:
+    kept: list[pl.DataFrame] = []
+    kept_bytes = 0
+    for frame in frames:
+        kept.append(frame)
+        kept_bytes += int(frame.estimated_size())
+        if kept_bytes > held:
+            return _stream(kept, frames, out)
+    if not kept:
+        from hotwash.records import empty_records
+
+        kept = [empty_records()]
+    _write_final(pl.concat(kept, how="vertical_relaxed", rechunk=False), out)
+    return sum(frame.height for frame in kept)
+
+
+def _stream(kept: list[pl.DataFrame], rest: Iterator[pl.DataFrame], out: Path) -> int:
+    """Stream ``kept`` then ``rest`` into ``out`` (frames share the records schema)."""
+    from polars.io.plugins import register_io_source
+
+    rows = 0
+
+    def source(*_: object) -> Iterator[pl.DataFrame]:
+        nonlocal rows
+        while kept:  # handed over one by one, so that none is held once written
+            frame = kept.pop(0)
+            rows += frame.height
+            yield frame
+        for frame in rest:
+            rows += frame.height
+            yield frame
+
+    schema = kept[0].schema
+    register_io_source(source, schema=schema).sink_parquet(
+        out, compression="zstd", compression_level=1
+    )
+    return rows
 
 
 def _write_final(frame: pl.DataFrame, out: Path) -> None:
     # zstd level 1: smaller than the default level and about a fifth faster to write
     frame.write_parquet(out, compression="zstd", compression_level=1)
-
-
-def _combine(parts: list[Path], out: Path) -> None:
-    from hotwash.records import empty_records
-
-    if not parts:
-        empty_records().write_parquet(out)
-    else:
-        pl.scan_parquet([str(p) for p in parts]).sink_parquet(
-            out, compression="zstd", compression_level=1
-        )
