@@ -21,7 +21,8 @@ latency_ms     float64 | null              request latency where present
 trace_id       str | null                  request or trace id where present
 value          float64 | null              metric sample value
 actor          str | null                  who did it (chat author, responder, deployer)
-fields         str                         JSON object of everything else
+fields         str | null                  JSON object of everything else (null for
+                                           log-file lines: the line stays in the blob)
 evidence       str                         sha256 of the evidence blob
 offset         int64                       1-based line number, or index in the payload
 =============  ==========================  ===============================================
