@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from tests.conftest import DATA
 
@@ -37,3 +38,12 @@ def manifest(folder: Path) -> dict[str, object]:
 @pytest.fixture
 def data() -> Path:
     return COLLECT_DATA
+
+
+def line_frame(lines: list[str]) -> pl.DataFrame:
+    """Lines as :func:`hotwash.parse.lines.iter_line_frames` gives them (offset, line)."""
+    return (
+        pl.DataFrame({"line": lines}, schema={"line": pl.String})
+        .with_row_index("offset", offset=1)
+        .with_columns(pl.col("offset").cast(pl.Int64))
+    )

@@ -14,6 +14,8 @@ from hotwash.parse import ParseContext, nginx, syslog
 from hotwash.parse.nginx import first_id, nginx_columns
 from hotwash.parse.syslog import SyslogYears, syslog_columns
 
+from .conftest import line_frame
+
 NEVER = r"[^\s\S]"  # a pattern no line matches: every line then takes the regexes
 
 NGINX_LINES = [
@@ -58,14 +60,6 @@ SYSLOG_LINES = [
 ]
 
 
-def frame(lines: list[str]) -> pl.DataFrame:
-    return (
-        pl.DataFrame({"line": lines}, schema={"line": pl.String})
-        .with_row_index("offset", offset=1)
-        .with_columns(pl.col("offset").cast(pl.Int64))
-    )
-
-
 def mutated(lines: list[str]) -> st.SearchStrategy[str]:
     """Lines of ``lines`` with a piece replaced, dropped or inserted, and pieces made up."""
     pieces = st.sampled_from(
@@ -101,7 +95,7 @@ CTX = ParseContext(source="s", timezone=UTC, reference=datetime(2024, 11, 25, tz
 
 
 def test_nginx_lines_cut_give_the_records_of_the_regex(monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = frame(NGINX_LINES)
+    lines = line_frame(NGINX_LINES)
     cut = nginx_columns(lines, pl.lit("s"))
     assert cut["trace_id"].to_list()[:5] == [None, "ab-12_c", "ab12", "a", "1"]
     assert_frame_equal(cut, nginx_by_regex(lines, monkeypatch))
@@ -110,7 +104,7 @@ def test_nginx_lines_cut_give_the_records_of_the_regex(monkeypatch: pytest.Monke
 def test_syslog_lines_cut_give_the_records_of_the_regexes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    lines = frame(SYSLOG_LINES)
+    lines = line_frame(SYSLOG_LINES)
     cut = syslog_columns(lines, CTX, SyslogYears.start(CTX))
     assert cut["stream"].to_list()[:4] == ["db-0", "db-1", "h", "hôte"]
     assert cut["message"][3] == " two spaces, then ERROR"
@@ -121,16 +115,16 @@ def test_syslog_lines_cut_give_the_records_of_the_regexes(
 @given(st.lists(mutated(NGINX_LINES), min_size=1, max_size=20))
 def test_any_nginx_lines_cut_give_the_records_of_the_regex(lines: list[str]) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
-        expected = nginx_by_regex(frame(lines), monkeypatch)
-    assert_frame_equal(nginx_columns(frame(lines), pl.lit("s")), expected)
+        expected = nginx_by_regex(line_frame(lines), monkeypatch)
+    assert_frame_equal(nginx_columns(line_frame(lines), pl.lit("s")), expected)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(mutated(SYSLOG_LINES), min_size=1, max_size=20))
 def test_any_syslog_lines_cut_give_the_records_of_the_regexes(lines: list[str]) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
-        expected = syslog_by_regex(frame(lines), monkeypatch)
-    assert_frame_equal(syslog_columns(frame(lines), CTX, SyslogYears.start(CTX)), expected)
+        expected = syslog_by_regex(line_frame(lines), monkeypatch)
+    assert_frame_equal(syslog_columns(line_frame(lines), CTX, SyslogYears.start(CTX)), expected)
 
 
 ID_PIECES = ["req", "request", "trace", "_id=", "_id", "=", " ", "\t", "-", "a", "9", "ü", "."]

@@ -21,6 +21,8 @@ from hotwash.parse.fields import (
     payload_fields,
 )
 
+from .conftest import line_frame
+
 FIRST = '{"ts":"2024-05-14T12:03:12.5Z","level":"INFO","svc":"api","msg":"ok","status":200}'
 
 JSON_LINES = [
@@ -103,14 +105,6 @@ LOGFMT_LINES = [
 ]
 
 
-def frame(lines: list[str]) -> pl.DataFrame:
-    return (
-        pl.DataFrame({"line": lines})
-        .with_row_index("offset", offset=1)
-        .with_columns(pl.col("offset").cast(pl.Int64))
-    )
-
-
 def by_regex(lines: pl.DataFrame, mode: str) -> pl.DataFrame:
     line = pl.col("line")
     field = json_field if mode == "json" else logfmt_field
@@ -128,7 +122,7 @@ def cut(lines: pl.DataFrame, mode: str) -> pl.DataFrame:
 )
 def test_cut_values_are_the_values_of_one_regex_per_field(mode: str, first: int) -> None:
     lines = JSON_LINES if mode == "json" else LOGFMT_LINES
-    chunk = frame(lines[first:] + lines[:first])
+    chunk = line_frame(lines[first:] + lines[:first])
     assert_frame_equal(cut(chunk, mode), by_regex(chunk, mode))
 
 
@@ -136,7 +130,7 @@ def test_lines_laid_out_like_the_first_are_cut() -> None:
     layout = json_layout(FIRST)
     assert layout is not None
     assert layout.roles == {"ts": 0, "level": 1, "message": 3, "status": 4}
-    fits = frame(JSON_LINES)["line"].str.contains(layout.pattern).to_list()
+    fits = line_frame(JSON_LINES)["line"].str.contains(layout.pattern).to_list()
     assert fits[:4] == [True, True, True, True]
     assert fits[4:6] == [False, False]  # other spacing: another layout
 
@@ -214,12 +208,12 @@ def logfmt_lines(draw: st.DrawFn) -> list[str]:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(json_lines(), min_size=1, max_size=3))
 def test_cut_json_values_are_the_values_of_one_regex_per_field(shapes: list[list[str]]) -> None:
-    chunk = frame([line for lines in shapes for line in lines])
+    chunk = line_frame([line for lines in shapes for line in lines])
     assert_frame_equal(cut(chunk, "json"), by_regex(chunk, "json"))
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(logfmt_lines(), min_size=1, max_size=3))
 def test_cut_logfmt_values_are_the_values_of_one_regex_per_field(shapes: list[list[str]]) -> None:
-    chunk = frame([line for lines in shapes for line in lines])
+    chunk = line_frame([line for lines in shapes for line in lines])
     assert_frame_equal(cut(chunk, "logfmt"), by_regex(chunk, "logfmt"))
