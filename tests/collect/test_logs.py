@@ -179,7 +179,7 @@ def test_a_replacement_character_in_valid_utf8_is_not_counted_as_repaired() -> N
 
 
 _LINE_PIECES = [b"a", b"\n", b"\r", b"\r\n", b" ", b'"', b"'", b",", b"\t", b"#", b"\x00"]
-_LINE_PIECES += [b"\x1f", b"\xff", b"\xe2\x82", b"\xe2\x82\xac", b"\xc3\xa9"]
+_LINE_PIECES += [b"\x1f", b"\xff", b"\xe2\x82", b"\xe2\x82\xac", b"\xc3\xa9", b"\xef\xbb\xbf"]
 
 
 @settings(max_examples=300, deadline=None)

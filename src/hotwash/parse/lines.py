@@ -33,6 +33,7 @@ _READ_BYTES = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 #: The CSV reader's column separator: a control character log lines almost never hold.
 _SEPARATOR = b"\x1f"
+_BOM = b"\xef\xbb\xbf"
 
 
 def open_blob(data: bytes | Path) -> BinaryIO:
@@ -126,7 +127,7 @@ def _split(chunk: bytes, first_line: int, ctx: ParseContext) -> pl.DataFrame:
     """One frame of (offset, line) for a slice of whole lines, split by polars' CSV reader
     with no quoting and a separator absent from the slice (one column; an empty line is
     read as null and made empty again; a ``\\r`` before the newline is dropped)."""
-    if _SEPARATOR in chunk:
+    if _SEPARATOR in chunk or chunk.startswith(_BOM):  # the CSV reader would drop a BOM
         lines = _split_text(chunk.decode("utf-8", errors="replace"))
     else:
         lines = pl.read_csv(
