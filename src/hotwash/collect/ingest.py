@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -164,12 +165,15 @@ def _store(store: EvidenceStore, fetched: Fetched) -> tuple[StoredBlob, bytes | 
 
 
 def _read_small(path: Path) -> bytes | None:
-    """The file's bytes when it is no larger than :data:`_IN_MEMORY_LIMIT`, else None."""
+    """The bytes of a regular file no larger than :data:`_IN_MEMORY_LIMIT`, else None (a
+    pipe, or a file that grew past the limit while it was read, is streamed instead)."""
     try:
         with path.open("rb") as handle:
-            if os.fstat(handle.fileno()).st_size > _IN_MEMORY_LIMIT:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _IN_MEMORY_LIMIT:
                 return None
-            return handle.read()
+            data = handle.read(_IN_MEMORY_LIMIT + 1)
+            return data if len(data) <= _IN_MEMORY_LIMIT else None
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
