@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hotwash.collect.parallel import in_order
+from hotwash.parallel import in_order
 from hotwash.parse import all_parsers
 
 
@@ -17,7 +17,7 @@ def test_results_come_in_the_order_of_the_items_whatever_finishes_first() -> Non
         time.sleep(0.05 if n == 0 else 0)
         return n * 10
 
-    assert list(in_order(slow_first, range(6), workers=2)) == [0, 10, 20, 30, 40, 50]
+    assert list(in_order(slow_first, range(6), ahead=2)) == [0, 10, 20, 30, 40, 50]
 
 
 def test_items_taken_before_a_failing_source_are_still_finished() -> None:
@@ -27,9 +27,22 @@ def test_items_taken_before_a_failing_source_are_still_finished() -> None:
 
     got = []
     with pytest.raises(RuntimeError, match="connection lost"):
-        for value in in_order(lambda n: n + 1, source(), workers=2):
+        for value in in_order(lambda n: n + 1, source(), ahead=2):
             got.append(value)
     assert got == [2]
+
+
+def test_with_weights_items_are_taken_ahead_only_up_to_their_total() -> None:
+    taken: list[int] = []
+
+    def sizes() -> Iterator[int]:
+        for size in [6, 6, 6, 6, 3, 3, 3, 3]:
+            taken.append(size)
+            yield size
+
+    results = in_order(lambda n: n * 2, sizes(), ahead=10, weight=lambda n: n)
+    assert next(results) == 12 and len(taken) == 2  # 6 + 6 reached 10: no third taken
+    assert list(results) == [12, 12, 12, 6, 6, 6, 6]
 
 
 def test_threads_asking_for_parsers_at_once_all_see_every_format() -> None:

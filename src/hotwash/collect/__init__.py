@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from hotwash.collect.ingest import Ingested, commit, prepare
-from hotwash.collect.parallel import in_order
 from hotwash.collect.plan import CollectSettings, collect_window, configured_sources
 from hotwash.config import load_settings
 from hotwash.errors import ConfigError
@@ -31,6 +30,7 @@ from hotwash.evidence.coverage import source_gaps
 from hotwash.evidence.model import Evidence, Gap, Window
 from hotwash.evidence.store import EvidenceStore
 from hotwash.model import SourceSpec
+from hotwash.parallel import in_order
 from hotwash.sources.base import Fetched, get_source
 from hotwash.timeutil import format_iso
 

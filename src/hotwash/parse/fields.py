@@ -29,6 +29,7 @@ __all__ = [
     "JSON_KEYS",
     "PAYLOAD_COLUMNS",
     "Layout",
+    "byte_slice",
     "choose_payload_mode",
     "json_field",
     "json_layout",
@@ -427,7 +428,9 @@ def _cut_layout(
 
     def cut(i: int, quoted: bool) -> pl.Expr:
         """Value ``i`` (without its quotes when ``quoted``) where the line fits."""
-        return _bytes(text, start(i) + 1, end(i) - 1) if quoted else _bytes(text, start(i), end(i))
+        if quoted:
+            return byte_slice(text, start(i) + 1, end(i) - 1)
+        return byte_slice(text, start(i), end(i))
 
     def unquoted(i: int) -> pl.Expr:
         """Value ``i`` without its quotes (the last one is cut once, when quick)."""
@@ -458,7 +461,7 @@ def _cut_layout(
     return frame, fits, values
 
 
-def _bytes(text: pl.Expr, start: pl.Expr, end: pl.Expr | None = None) -> pl.Expr:
+def byte_slice(text: pl.Expr, start: pl.Expr, end: pl.Expr | None = None) -> pl.Expr:
     """The bytes ``[start, end)`` of ``text`` (to its end when ``end`` is None) as text;
     both offsets fall between characters, as the offsets of literal searches do."""
     binary = text.cast(pl.Binary)

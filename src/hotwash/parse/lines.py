@@ -48,17 +48,22 @@ def iter_line_frames(
 ) -> Iterator[pl.DataFrame]:
     """Yield frames of (line, offset) covering every line of the blob, in order."""
     first_line = 1
-    with open_blob(data) as stream:
-        if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
-            slices = _slices_of(data, chunk_bytes)
-        else:
-            slices = _iter_slices(_read_blocks(stream, ctx, chunk_bytes), chunk_bytes)
-        for chunk in slices:
-            frame = _split(chunk, first_line, ctx)
-            first_line += frame.height
-            yield frame
+    for chunk in _slices(data, ctx, chunk_bytes):
+        frame = _split(chunk, first_line, ctx)
+        first_line += frame.height
+        yield frame
     if "truncated" in ctx.notes:
         ctx.notes["truncated"] += f"; kept the {first_line - 1} lines read before it"
+
+
+def _slices(data: bytes | Path, ctx: ParseContext, chunk_bytes: int) -> Iterator[bytes]:
+    """The blob as slices of whole lines: cut from bytes in memory, else read as a stream
+    (a file, or gzip)."""
+    if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
+        yield from _slices_of(data, chunk_bytes)
+        return
+    with open_blob(data) as stream:
+        yield from _iter_slices(_read_blocks(stream, ctx, chunk_bytes), chunk_bytes)
 
 
 def _slices_of(data: bytes, chunk_bytes: int) -> Iterator[bytes]:

@@ -26,6 +26,7 @@ import polars as pl
 
 from hotwash.errors import ParseError
 from hotwash.parse import ParseContext
+from hotwash.parse.fields import byte_slice
 from hotwash.parse.nginx import first_id
 from hotwash.parse.timestamps import iso_to_utc, local_to_utc
 
@@ -154,20 +155,14 @@ def _cut_3164(lines: pl.DataFrame) -> pl.DataFrame:
         pl.when(line.str.starts_with("<"))
         .then(line.str.slice(1, line.str.find(">", literal=True) - 1))
         .alias("pri"),
-        _bytes(host_on).bin.head(host_on.str.find(" ", literal=True)).cast(pl.String).alias("host"),
-        _bytes(body).bin.slice(body.str.find(": ", literal=True) + 2).cast(pl.String).alias("msg"),
+        byte_slice(host_on, pl.lit(0), host_on.str.find(" ", literal=True)).alias("host"),
+        byte_slice(body, body.str.find(": ", literal=True) + 2).alias("msg"),
         "line",
     )
     return frame.with_columns(
         ts.str.slice(0, 3).replace_strict(_MONTHS, default=None).alias("month"),
         ts.alias("local"),
     )
-
-
-def _bytes(text: pl.Expr) -> pl.Expr:
-    """``text`` as bytes, to cut at the byte offsets that ``str.find`` gives (cut at an
-    ASCII character found, the pieces are whole UTF-8 again)."""
-    return text.cast(pl.Binary)
 
 
 def _by_regex_where_unusual(lines: pl.DataFrame, cut: pl.DataFrame | None) -> pl.DataFrame:

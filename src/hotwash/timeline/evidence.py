@@ -4,9 +4,7 @@ only their aggregates are kept (see ``docs/timeline.md``, *Memory*)."""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -23,6 +21,7 @@ from hotwash.detect.signatures import (
     signature_events,
 )
 from hotwash.model import Event
+from hotwash.parallel import in_order
 from hotwash.skew import SkewEstimate, correct
 from hotwash.timeline.detection import detect_events, estimate_skew, estimate_skew_of
 from hotwash.timeline.load import StreamedRecords, read_logs
@@ -186,23 +185,6 @@ def _aggregates(
     )
 
 
-def _map_ahead(
-    function: Callable[[pl.DataFrame], T], frames: Iterable[pl.DataFrame], rows: int
-) -> Iterator[T]:
-    """``function`` of each of ``frames``, in order, each computed on a thread of its own;
-    the next frame is read and started once those not yet returned hold fewer than
-    ``rows`` rows together."""
-    with ThreadPoolExecutor() as pool:
-        running: deque[tuple[Future[T], int]] = deque()
-        for frame in frames:
-            running.append((pool.submit(function, frame), frame.height))
-            del frame  # held by its thread only
-            while sum(height for _, height in running) >= rows:
-                yield running.popleft()[0].result()
-        while running:
-            yield running.popleft()[0].result()
-
-
 def _log_events(
     files: list[str], offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
 ) -> dict[str, list[Event]]:
@@ -215,7 +197,7 @@ def _log_events(
     access = _Merged(merge_access, _access_rows)
     chunks = (chunk for path in files for chunk in read_logs(path))
     aggregate = partial(_aggregates, offsets=offsets, context=context, wanted=wanted)
-    for part in _map_ahead(aggregate, chunks, ROWS_AT_ONCE):
+    for part in in_order(aggregate, chunks, ROWS_AT_ONCE, weight=pl.DataFrame.__len__):
         if part.lines is not None:
             lines.add(part.lines)
         if part.access is not None:
