@@ -91,6 +91,7 @@ def test_files_read_in_small_chunks_give_the_same_timeline(
 ) -> None:
     import hotwash.timeline.load
 
-    whole = build_for_workspace(collected)
+    uncached = TimelineOptions(cache=False)  # read the lines again, in chunks this time
+    whole = build_for_workspace(collected, uncached)
     monkeypatch.setattr(hotwash.timeline.load, "CHUNK_ROWS", 97)
-    assert summary(build_for_workspace(collected)) == summary(whole)
+    assert summary(build_for_workspace(collected, uncached)) == summary(whole)

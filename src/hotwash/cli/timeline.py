@@ -52,6 +52,13 @@ def _instant(value: str | None, name: str) -> datetime | None:
     show_default=True,
     help="Seconds of estimated clock skew from which a source is flagged.",
 )
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Read every log line again instead of the aggregates kept in records/aggregates/ "
+    "by an earlier run of the same records and settings.",
+)
 def timeline(
     workspace: Path,
     as_json: bool,
@@ -61,6 +68,7 @@ def timeline(
     min_confidence: float,
     correct_skew: bool,
     skew_threshold: float,
+    no_cache: bool,
 ) -> None:
     """Build the UTC timeline of WORKSPACE from its collected evidence.
 
@@ -77,6 +85,7 @@ def timeline(
         min_confidence=min_confidence,
         since=_instant(since, "--since"),
         until=_instant(until, "--until"),
+        cache=not no_cache,
     )
     if accept is None:
         result = build_for_workspace(workspace, options)

@@ -56,6 +56,9 @@ class TimelineOptions:
     until: datetime | None = None
     window: Window | None = None
     """The incident window to search (default: see :func:`detect_context`)."""
+    cache: bool = True
+    """Read and keep the log detectors' aggregates in ``records/aggregates/`` (see
+    :mod:`hotwash.timeline.cache`); a workspace's timeline only."""
 
 
 def build_timeline(
@@ -203,7 +206,9 @@ def build_for_workspace(
         incident = load(root).incident
     files = sorted(str(f) for f in records_dir(root).glob("*.parquet"))
     streamed = stream_records(files)
-    return _build(Streamed(streamed), streamed.zone_less, read_manifest(root), incident, options)
+    cache = options is None or options.cache
+    evidence = Streamed(streamed, cache=cache)
+    return _build(evidence, streamed.zone_less, read_manifest(root), incident, options)
 
 
 def read_manifest(root: Path) -> Manifest:

@@ -23,6 +23,7 @@ from hotwash.detect.signatures import (
 from hotwash.model import Event
 from hotwash.parallel import in_order
 from hotwash.skew import SkewEstimate, correct
+from hotwash.timeline.cache import AggregateCache, Parts
 from hotwash.timeline.detection import detect_events, estimate_skew, estimate_skew_of
 from hotwash.timeline.load import StreamedRecords, read_logs
 from hotwash.timeline.result import Entry
@@ -80,6 +81,8 @@ class Streamed:
 
     records: StreamedRecords
     offsets: Mapping[str, timedelta] = field(default_factory=dict)
+    cache: bool = True
+    """Whether the log detectors' aggregates are read from and kept in the cache."""
 
     def span(self) -> pl.DataFrame:
         spans = self.records.spans
@@ -91,7 +94,7 @@ class Streamed:
 
     def detect(self, context: DetectContext, names: Sequence[str] | None) -> list[Event]:
         wanted = [n for n in LOG_DETECTORS if names is None or n in names]
-        found = _log_events(self.records.files, self.offsets, context, wanted)
+        found = _log_events(self.records.files, self.offsets, context, wanted, self.cache)
         replaced: dict[str, Callable[[], Iterable[Event]]] = {
             name: partial(_events_of, found, name) for name in LOG_DETECTORS
         }
@@ -102,7 +105,7 @@ class Streamed:
         return estimate_skew_of(records.sizes, records.traced, records.ranked, entries, threshold)
 
     def shifted(self, offsets: Mapping[str, timedelta]) -> Evidence:
-        return Streamed(self.records, offsets)
+        return Streamed(self.records, offsets, self.cache)
 
 
 def _read_lines(files: list[str], wanted: pl.DataFrame) -> pl.DataFrame:
@@ -186,13 +189,47 @@ def _aggregates(
 
 
 def _log_events(
-    files: list[str], offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
+    files: list[str],
+    offsets: Mapping[str, timedelta],
+    context: DetectContext,
+    wanted: list[str],
+    use_cache: bool = True,
 ) -> dict[str, list[Event]]:
-    """The events of the ``wanted`` log detectors, from aggregates of the chunks of the
-    records files (:func:`~hotwash.timeline.load.read_logs`), several chunks at once
-    (:data:`ROWS_AT_ONCE`)."""
+    """The events of the ``wanted`` log detectors, from the aggregates of the records
+    files: those an earlier run with the same files and settings kept
+    (:mod:`~hotwash.timeline.cache`), else those of their chunks
+    (:func:`~hotwash.timeline.load.read_logs`), several chunks at once
+    (:data:`ROWS_AT_ONCE`), merged, and kept for the next run (``use_cache``)."""
     if not wanted:
         return {}
+    cache = AggregateCache.of(files, offsets, context, _parts(wanted)) if use_cache else None
+    kept = cache.load() if cache is not None else None
+    if kept is None:
+        kept = _merged_aggregates(files, offsets, context, wanted)
+        if cache is not None:
+            cache.save(kept)
+    found: dict[str, list[Event]] = {}
+    if "lines" in kept:
+        reader = partial(_read_lines, files)
+        found["signatures"] = list(signature_events(kept["lines"], context, reader))
+    if "buckets" in kept:
+        found["http_errors"] = list(http_events(kept["buckets"], kept["histogram"], context))
+    return found
+
+
+def _parts(wanted: list[str]) -> list[str]:
+    """The names of the aggregates the ``wanted`` log detectors read."""
+    return (["lines"] if "signatures" in wanted else []) + (
+        ["buckets", "histogram"] if "http_errors" in wanted else []
+    )
+
+
+def _merged_aggregates(
+    files: list[str], offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
+) -> Parts:
+    """The aggregates of every log row of ``files`` (by :func:`_parts` name; none when
+    there is no row), computed on chunks of rows, several chunks at once, and merged as
+    they come."""
     lines = _Merged(merge_aggregates, pl.DataFrame.__len__)
     access = _Merged(merge_access, _access_rows)
     chunks = (chunk for path in files for chunk in read_logs(path))
@@ -202,11 +239,10 @@ def _log_events(
             lines.add(part.lines)
         if part.access is not None:
             access.add(part.access)
-    found: dict[str, list[Event]] = {}
+    found: Parts = {}
     merged_lines, merged_access = lines.result(), access.result()
     if merged_lines is not None:
-        reader = partial(_read_lines, files)
-        found["signatures"] = list(signature_events(merged_lines, context, reader))
+        found["lines"] = merged_lines
     if merged_access is not None:
-        found["http_errors"] = list(http_events(*merged_access, context))
+        found |= {"buckets": merged_access[0], "histogram": merged_access[1]}
     return found
