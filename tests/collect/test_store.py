@@ -81,6 +81,42 @@ def test_a_failing_stream_leaves_no_blob_and_no_temporary_file(tmp_path: Path) -
     assert [p for p in store.blobs.rglob("*") if p.is_file()] == []
 
 
+def test_a_staged_blob_is_in_place_only_once_sealed(tmp_path: Path) -> None:
+    """Until sealed, a staged blob's bytes are readable but it is not in the store (a crash
+    then leaves no blob a later run could take for whole); sealing twice does nothing."""
+    store = EvidenceStore(tmp_path)
+    staged = store.stage_bytes(b"line one\nline two\n")
+    sha = staged.blob.sha256
+    assert staged.readable.read_bytes() == b"line one\nline two\n"
+    assert staged.readable != staged.blob.path and not store.has(sha)
+    assert staged.seal().path == staged.blob.path == staged.readable
+    assert store.has(sha) and store.verify(sha) and staged.seal() is staged.blob
+    again = store.stage_stream(io.BytesIO(b"line one\nline two\n"))
+    assert again.readable == again.blob.path  # already stored: nothing staged
+    assert [p.name for p in store.blobs.rglob("*") if p.is_file()] == [sha]
+
+
+def test_a_blob_is_sealed_even_when_its_parse_fails_unexpectedly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hotwash.collect.ingest as ingest
+    from hotwash.evidence.coverage import GapPolicy
+    from hotwash.model import SourceSpec
+    from hotwash.sources.base import Fetched
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a parser bug")
+
+    monkeypatch.setattr(ingest, "_parse", broken)
+    store = EvidenceStore(tmp_path)
+    spec = SourceSpec(name="app", kind="logfile")
+    fetched = Fetched(query="app.log", format="log.auto", data=b"2024-05-14T12:00:00Z boom\n")
+    with pytest.raises(RuntimeError, match="a parser bug"):
+        ingest.prepare(store, spec, fetched, WINDOW, GapPolicy())
+    blobs = [p for p in store.blobs.rglob("*") if p.is_file()]
+    assert len(blobs) == 1 and store.verify(blobs[0].name)  # in place, no temporary file
+
+
 def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
     store.manifest_path.parent.mkdir(parents=True)

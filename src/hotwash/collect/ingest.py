@@ -22,7 +22,7 @@ import polars as pl
 from hotwash.errors import EvidenceError, HotwashError, ParseError
 from hotwash.evidence.coverage import GapPolicy, covered_window, find_gaps
 from hotwash.evidence.model import Evidence, Gap, Window
-from hotwash.evidence.store import EvidenceStore, StoredBlob
+from hotwash.evidence.store import EvidenceStore, StagedBlob, StoredBlob
 from hotwash.model import SourceSpec
 from hotwash.parse import ParseContext, parse_chunks
 from hotwash.records import records_dir
@@ -78,13 +78,17 @@ def prepare(
     """Everything :func:`ingest` does but the manifest append: store the blob, write its
     records, describe it. Safe to run for several artefacts at once (in threads: the work
     is in polars, which releases the GIL), as long as :func:`commit` runs in one thread."""
-    blob, payload = _store(store, fetched)
-    existing = store.find(spec.name, fetched.query, blob.sha256)
-    target = records_path(store.workspace, blob.sha256)
-    if existing is not None and (target.exists() or existing.meta.get("parse_error")):
-        return Ingested(entry=existing, new=False)
-    ctx = _context(spec, fetched, blob, window)
-    parsed = _parse(fetched.format, payload, ctx, target, window, gaps)
+    staged, payload = _store(store, fetched)
+    try:
+        blob = staged.blob
+        existing = store.find(spec.name, fetched.query, blob.sha256)
+        target = records_path(store.workspace, blob.sha256)
+        if existing is not None and (target.exists() or existing.meta.get("parse_error")):
+            return Ingested(entry=existing, new=False)
+        ctx = _context(spec, fetched, blob, window)
+        parsed = _parse(fetched.format, payload, ctx, target, window, gaps)
+    finally:
+        staged.seal()  # the blob is in place before anything can refer to it
     entry = existing or Evidence(
         sha256=blob.sha256,
         source=spec.name,
@@ -149,18 +153,19 @@ def _timing_columns(target: Path) -> pl.DataFrame:
     return scan.select("ts", "kind", "stream").collect()
 
 
-def _store(store: EvidenceStore, fetched: Fetched) -> tuple[StoredBlob, bytes | Path]:
-    """The stored blob, and what to parse: the very bytes that were hashed and stored when
-    they fit in memory (read once), else the stored blob's path (streamed)."""
+def _store(store: EvidenceStore, fetched: Fetched) -> tuple[StagedBlob, bytes | Path]:
+    """The staged blob (sealed by the caller), and what to parse: the very bytes that were
+    hashed and stored when they fit in memory (read once), else where the staged blob's
+    bytes are (streamed)."""
     if fetched.path is not None:
         data = _read_small(fetched.path)
         if data is None:
-            blob = store.put_file(fetched.path)
-            return blob, blob.path
-        return store.put_bytes(data), data
+            staged = store.stage_file(fetched.path)
+            return staged, staged.readable
+        return store.stage_bytes(data), data
     if fetched.data is not None:
-        blob = store.put_bytes(fetched.data)
-        return blob, fetched.data if blob.size <= _IN_MEMORY_LIMIT else blob.path
+        staged = store.stage_bytes(fetched.data)
+        return staged, fetched.data if staged.blob.size <= _IN_MEMORY_LIMIT else staged.readable
     raise HotwashError(f"artefact {fetched.query!r} has neither data nor path")
 
 

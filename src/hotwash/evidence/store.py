@@ -5,12 +5,14 @@ Layout inside a workspace::
     evidence/blobs/<sha[:2]>/<sha256>   the exact bytes a source returned
     evidence/manifest.json              :class:`~hotwash.evidence.model.Manifest`
 
-A blob is streamed to a temporary file inside the store while it is hashed, fsynced and
-renamed into place; if a blob with that hash exists already the temporary file is dropped,
-so a blob is never rewritten. The manifest is written atomically and only *after* the blob
-is in place: a half-written blob never enters the manifest. Entries are only ever appended,
-and an entry for the same source, query and sha256 is not appended twice, which makes a
-re-run idempotent and an interrupted run resumable.
+A blob is streamed to a temporary file inside the store while it is hashed, then fsynced
+and renamed into place; if a blob with that hash exists already the temporary file is
+dropped, so a blob is never rewritten. ``collect`` stages a blob (written and hashed) and
+seals it (fsync, rename) after parsing it, so that the disk writes it back meanwhile. The
+manifest is written atomically and only *after* the blob is in place: a half-written blob
+never enters the manifest. Entries are only ever appended, and an entry for the same
+source, query and sha256 is not appended twice, which makes a re-run idempotent and an
+interrupted run resumable.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from hotwash.document import atomic_write
 from hotwash.errors import EvidenceError
 from hotwash.evidence.model import Evidence, Manifest
 
-__all__ = ["EvidenceStore", "StoredBlob", "workspace_evidence"]
+__all__ = ["EvidenceStore", "StagedBlob", "StoredBlob", "workspace_evidence"]
 
 _CHUNK = 1 << 20
 
@@ -44,6 +46,46 @@ class StoredBlob:
         self.sha256 = sha256
         self.size = size
         self.path = path
+
+
+class StagedBlob:
+    """A blob written and hashed but not yet in place: its bytes are in a temporary file
+    of the store (``readable``) until :meth:`seal` fsyncs it and renames it to
+    ``blob.path``. Sealing late lets the disk write the bytes back while they are parsed,
+    instead of waiting for it first. Nothing refers to a blob before it is sealed."""
+
+    __slots__ = ("_tmp", "blob")
+
+    def __init__(self, blob: StoredBlob, tmp: Path | None) -> None:
+        self.blob = blob
+        self._tmp = tmp
+
+    @property
+    def readable(self) -> Path:
+        """Where the blob's bytes can be read now."""
+        return self._tmp or self.blob.path
+
+    def seal(self) -> StoredBlob:
+        """fsync the bytes and rename them into place (an identical blob already there is
+        kept); once, later calls do nothing."""
+        tmp, self._tmp = self._tmp, None
+        if tmp is None:
+            return self.blob
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if self.blob.path.exists():
+                tmp.unlink()
+            else:
+                self.blob.path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, self.blob.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return self.blob
 
 
 class EvidenceStore:
@@ -67,42 +109,52 @@ class EvidenceStore:
     def put_bytes(self, data: bytes) -> StoredBlob:
         """Store ``data``; returns the blob (an existing identical blob is reused, and then
         nothing is written)."""
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.blob_path(digest)
-        if target.is_file():
-            return StoredBlob(digest, len(data), target)
-        return self._put(lambda fd: _write_hashed(data, digest, fd))
+        return self.stage_bytes(data).seal()
 
     def put_file(self, path: Path) -> StoredBlob:
         """Stream the file at ``path`` into the store while hashing it."""
-        try:
-            with path.open("rb") as handle:
-                return self.put_stream(handle)
-        except OSError as exc:
-            raise EvidenceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        return self.stage_file(path).seal()
 
     def put_stream(self, handle: BinaryIO) -> StoredBlob:
         """Copy ``handle`` to a temporary file in the store, hash, fsync, rename into place."""
-        return self._put(lambda fd: _copy_hashing(handle, fd))
+        return self.stage_stream(handle).seal()
 
-    def _put(self, write: Callable[[int], tuple[str, int]]) -> StoredBlob:
-        """Write a blob to a temporary file with ``write(fd) -> (sha256, size)`` (which
-        fsyncs), then rename it into place; an existing identical blob is kept."""
+    def stage_bytes(self, data: bytes) -> StagedBlob:
+        """:meth:`put_bytes` but for the seal (:class:`StagedBlob`)."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.blob_path(digest)
+        if target.is_file():
+            return StagedBlob(StoredBlob(digest, len(data), target), None)
+        return self._stage(lambda fd: _write_hashed(data, digest, fd))
+
+    def stage_file(self, path: Path) -> StagedBlob:
+        """:meth:`put_file` but for the seal (:class:`StagedBlob`)."""
+        try:
+            with path.open("rb") as handle:
+                return self.stage_stream(handle)
+        except OSError as exc:
+            raise EvidenceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+    def stage_stream(self, handle: BinaryIO) -> StagedBlob:
+        """:meth:`put_stream` but for the seal (:class:`StagedBlob`)."""
+        return self._stage(lambda fd: _copy_hashing(handle, fd))
+
+    def _stage(self, write: Callable[[int], tuple[str, int]]) -> StagedBlob:
+        """Write a blob to a temporary file with ``write(fd) -> (sha256, size)``; when an
+        identical blob is in place already, the temporary file is dropped."""
         self.blobs.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".incoming.", suffix=".tmp", dir=self.blobs)
         tmp = Path(tmp_name)
         try:
             digest, size = write(fd)
-            target = self.blob_path(digest)
-            if target.exists():
-                tmp.unlink()
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, target)
-            return StoredBlob(digest, size, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        blob = StoredBlob(digest, size, self.blob_path(digest))
+        if blob.path.exists():
+            tmp.unlink()
+            return StagedBlob(blob, None)
+        return StagedBlob(blob, tmp)
 
     def verify(self, sha256: str) -> bool:
         """Whether the blob exists and its bytes still hash to ``sha256``."""
@@ -178,16 +230,25 @@ def _copy_hashing(handle: BinaryIO, fd: int) -> tuple[str, int]:
             digest.update(block)
             _write_all(out, block)
             size += count
-        os.fsync(out.fileno())
+        _start_writeback(out.fileno())
     return digest.hexdigest(), size
 
 
 def _write_hashed(data: bytes, digest: str, fd: int) -> tuple[str, int]:
-    """Write ``data`` (already hashed to ``digest``) to ``fd`` and fsync it."""
+    """Write ``data`` (already hashed to ``digest``) to ``fd``."""
     with os.fdopen(fd, "wb", buffering=0) as out:
         _write_all(out, memoryview(data))
-        os.fsync(out.fileno())
+        _start_writeback(out.fileno())
     return digest, len(data)
+
+
+def _start_writeback(fd: int) -> None:
+    """Have the kernel start writing the file's pages to disk now, without waiting (on
+    Linux, ``POSIX_FADV_DONTNEED`` starts the writeback of dirty pages), so that the
+    fsync of :meth:`StagedBlob.seal` finds little left to write."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is not None:
+        advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def _read_into(handle: BinaryIO, buffer: bytearray) -> int:
