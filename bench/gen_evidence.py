@@ -66,6 +66,8 @@ NEW_ERRORS = (
     ("svc-11", "circuit breaker OPEN for payments after {n} consecutive failures"),
 )
 FIRST: dict[str, datetime] = {}
+#: The key of :data:`FIRST` for the first 5xx line of the incident.
+FIRST_5XX = "http 5xx"
 PATHS = ("/", "/api/v1/cart", "/api/v1/checkout", "/api/v1/orders/{id}", "/static/app.{hex}.js")
 AGENTS = ('"Mozilla/5.0 (X11; Linux x86_64)"', '"curl/8.5.0"', '"okhttp/4.12.0"')
 
@@ -100,7 +102,8 @@ class Filler:
     def __call__(self, template: str) -> str:
         names = self.fields.get(template)
         if names is None:
-            names = self.fields[template] = tuple(set(re.findall(r"\{(\w+)\}", template)))
+            found = re.findall(r"\{(\w+)\}", template)
+            names = self.fields[template] = tuple(dict.fromkeys(found))  # in a fixed order
         return template.format(**{name: self.makers[name]() for name in names})
 
 
@@ -166,9 +169,10 @@ def emit(w: Writer, ts: datetime, r: random.Random, fill: Filler, tpl: list[str]
         host = f"edge-{r.randrange(8)}"
         failing = INCIDENT_AT <= ts < INCIDENT_END
         request_id = f"{r.getrandbits(64):016x}"
-        w.add(
-            f"nginx/{host}.access.log", nginx_line(ts, r, fill, failing, f"request_id={request_id}")
-        )
+        line = nginx_line(ts, r, fill, failing, f"request_id={request_id}")
+        if failing and '" 503 ' in line:
+            FIRST.setdefault(FIRST_5XX, ts)
+        w.add(f"nginx/{host}.access.log", line)
         if r.random() < TRACED_QUERIES:
             # the request's slow query, logged by the database host with the request id
             msg = f"duration: {r.randrange(100, 900)} ms statement: SELECT trace_id={request_id}"
@@ -241,6 +245,14 @@ def workspace_files(out: Path) -> None:
     (out / "hotwash.toml").write_text(TOML, encoding="utf-8")
 
 
+def _onset() -> str | None:
+    """When the injected incident first shows in the evidence (unskewed): its first 5xx
+    line or first new error line, whichever came first. At a gigabyte this is within
+    milliseconds of ``INCIDENT_AT``; a small set may show it seconds later."""
+    firsts = [FIRST[k] for k in (FIRST_5XX, *(t for _, t in NEW_ERRORS)) if k in FIRST]
+    return iso(min(firsts)) if firsts else None
+
+
 def ground_truth() -> dict[str, object]:
     return {
         "incident_start": iso(INCIDENT_AT, 0),
@@ -262,7 +274,9 @@ def ground_truth() -> dict[str, object]:
             "source": "edge",
             "start": iso(INCIDENT_AT, 0),
             "end": iso(INCIDENT_END, 0),
+            "first_at": iso(FIRST[FIRST_5XX]) if FIRST_5XX in FIRST else None,
         },
+        "onset_at": _onset(),
         "clock_offset": {"source": "db", "host": SKEWED_HOST, "seconds": SKEW_SECONDS},
         "gap": {
             "source": "apps",

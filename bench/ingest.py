@@ -197,8 +197,9 @@ def _words(template: str) -> list[str]:
 
 def incident_found(timeline_json: str, truth: dict[str, Any]) -> list[tuple[str, bool]]:
     """Check the injected incident against ``hotwash timeline --json``: each new signature
-    as an event at its first occurrence (1 s), the onset (the proposed ``impact_started``
-    and the first 5xx event, 1 s), the clock offset of the skewed source (1 s)."""
+    as an event at its first occurrence (1 s), the onset (the proposed ``impact_started`` at
+    the incident's first line in the evidence, and the first 5xx event at the first 5xx
+    line, 1 s), the clock offset of the skewed source (1 s)."""
     try:
         data = json.loads(timeline_json)
     except json.JSONDecodeError:
@@ -214,16 +215,25 @@ def incident_found(timeline_json: str, truth: dict[str, Any]) -> list[tuple[str,
             for e in events
         )
         checks.append((f"new signature {' '.join(words[:4])!r}... at {sig['first_at']}", ok))
-    onset = _instant(truth["incident_start"])
+    # when the evidence first shows the incident (older ground truths: its start)
+    onset_text = truth.get("onset_at") or truth["incident_start"]
+    onset = _instant(onset_text)
     started = [m for m in data.get("milestones", []) if m.get("name") == "impact_started"]
     checks.append(
         (
-            f"onset (impact_started) at {truth['incident_start']}",
+            f"onset (impact_started) at {onset_text}",
             any(_near(m["at"], onset) for m in started),
         )
     )
+    first_5xx_text = truth.get("http_5xx_burst", {}).get("first_at") or truth["incident_start"]
+    first_5xx = _instant(first_5xx_text)
     burst = [e for e in events if "5xx rate" in e["title"] and "back to" not in e["title"]]
-    checks.append(("5xx onset on the edge", any(_near(e["at"], onset) for e in burst)))
+    checks.append(
+        (
+            f"5xx onset on the edge at {first_5xx_text}",
+            any(_near(e["at"], first_5xx) for e in burst),
+        )
+    )
     want = truth["clock_offset"]
     skew = [s for s in data.get("skew", []) if s.get("source") == want["source"]]
     got = ", ".join(f"{s['offset_seconds']:+.1f} s by {s['method']}" for s in skew) or "none"
