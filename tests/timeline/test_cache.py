@@ -173,3 +173,17 @@ def test_the_cli_no_cache_flag_writes_nothing(
     main(["timeline", str(workspace), "--json"])
     assert len(kept(workspace)) == 3
     assert capsys.readouterr().out == uncached
+
+
+def test_progress_counts_the_files_read_and_is_silent_on_kept_aggregates(
+    workspace: Path,
+) -> None:
+    told: list[tuple[int, int]] = []
+    options = TimelineOptions(progress=lambda done, files: told.append((done, files)))
+    build_for_workspace(workspace, options)
+    files = len(list(records_dir(workspace).glob("*.parquet")))
+    assert told[0] == (0, files) and told[-1] == (files, files)
+    assert [done for done, _ in told] == list(range(files + 1))
+    told.clear()
+    build_for_workspace(workspace, options)
+    assert told == []  # nothing read: the kept aggregates are used

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -79,6 +81,7 @@ def timeline(
     from hotwash.timeline import TimelineOptions, accept_in_workspace, build_for_workspace
     from hotwash.timeline.text import format_result
 
+    progress, stop = _progress(quiet=as_json)
     options = TimelineOptions(
         skew_threshold=timedelta(seconds=skew_threshold),
         correct_skew=correct_skew,
@@ -86,12 +89,16 @@ def timeline(
         since=_instant(since, "--since"),
         until=_instant(until, "--until"),
         cache=not no_cache,
+        progress=progress,
     )
-    if accept is None:
-        result = build_for_workspace(workspace, options)
-    else:
-        ids = None if accept == "*" else [i.strip() for i in accept.split(",") if i.strip()]
-        result, done, path = accept_in_workspace(workspace, ids, options)
+    try:
+        if accept is None:
+            result = build_for_workspace(workspace, options)
+        else:
+            ids = None if accept == "*" else [i.strip() for i in accept.split(",") if i.strip()]
+            result, done, path = accept_in_workspace(workspace, ids, options)
+    finally:
+        stop()
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else format_result(result))
     if accept is not None:
         click.echo(
@@ -100,3 +107,34 @@ def timeline(
             f"{', '.join(done.milestones) or 'none'}",
             err=as_json,
         )
+
+
+def _progress(quiet: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """On a terminal (and without --json): a bar on stderr while the log records files are
+    read, gone when the timeline is printed."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(
+        TextColumn("reading log records"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("logs", total=None)
+    started = False
+
+    def report(done: int, files: int) -> None:
+        nonlocal started
+        if not started:
+            bar.start()
+            started = True
+        bar.update(task, completed=done, total=files)
+
+    return report, bar.stop

@@ -7,7 +7,7 @@ an incident workspace (records, manifest, ``incident.yaml``) and calls it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,6 +59,9 @@ class TimelineOptions:
     cache: bool = True
     """Read and keep the log detectors' aggregates in ``records/aggregates/`` (see
     :mod:`hotwash.timeline.cache`); a workspace's timeline only."""
+    progress: Callable[[int, int], None] | None = None
+    """Called as ``progress(files_read, files)`` while the log records files of a
+    workspace are read (not when their kept aggregates are)."""
 
 
 def build_timeline(
@@ -206,8 +209,8 @@ def build_for_workspace(
         incident = load(root).incident
     files = sorted(str(f) for f in records_dir(root).glob("*.parquet"))
     streamed = stream_records(files)
-    cache = options is None or options.cache
-    evidence = Streamed(streamed, cache=cache)
+    options = options or TimelineOptions()
+    evidence = Streamed(streamed, cache=options.cache, progress=options.progress)
     return _build(evidence, streamed.zone_less, read_manifest(root), incident, options)
 
 

@@ -4,7 +4,7 @@ only their aggregates are kept (see ``docs/timeline.md``, *Memory*)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -83,6 +83,8 @@ class Streamed:
     offsets: Mapping[str, timedelta] = field(default_factory=dict)
     cache: bool = True
     """Whether the log detectors' aggregates are read from and kept in the cache."""
+    progress: Callable[[int, int], None] | None = None
+    """Told ``(files read, files)`` as the log records files are read."""
 
     def span(self) -> pl.DataFrame:
         spans = self.records.spans
@@ -94,7 +96,9 @@ class Streamed:
 
     def detect(self, context: DetectContext, names: Sequence[str] | None) -> list[Event]:
         wanted = [n for n in LOG_DETECTORS if names is None or n in names]
-        found = _log_events(self.records.files, self.offsets, context, wanted, self.cache)
+        found = _log_events(
+            self.records.files, self.offsets, context, wanted, self.cache, self.progress
+        )
         replaced: dict[str, Callable[[], Iterable[Event]]] = {
             name: partial(_events_of, found, name) for name in LOG_DETECTORS
         }
@@ -105,7 +109,7 @@ class Streamed:
         return estimate_skew_of(records.sizes, records.traced, records.ranked, entries, threshold)
 
     def shifted(self, offsets: Mapping[str, timedelta]) -> Evidence:
-        return Streamed(self.records, offsets, self.cache)
+        return Streamed(self.records, offsets, self.cache, self.progress)
 
 
 def _read_lines(files: list[str], wanted: pl.DataFrame) -> pl.DataFrame:
@@ -194,6 +198,7 @@ def _log_events(
     context: DetectContext,
     wanted: list[str],
     use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, list[Event]]:
     """The events of the ``wanted`` log detectors, from the aggregates of the records
     files: those an earlier run with the same files and settings kept
@@ -205,7 +210,7 @@ def _log_events(
     cache = AggregateCache.of(files, offsets, context, _parts(wanted)) if use_cache else None
     kept = cache.load() if cache is not None else None
     if kept is None:
-        kept = _merged_aggregates(files, offsets, context, wanted)
+        kept = _merged_aggregates(files, offsets, context, wanted, progress)
         if cache is not None:
             cache.save(kept)
     found: dict[str, list[Event]] = {}
@@ -225,14 +230,26 @@ def _parts(wanted: list[str]) -> list[str]:
 
 
 def _merged_aggregates(
-    files: list[str], offsets: Mapping[str, timedelta], context: DetectContext, wanted: list[str]
+    files: list[str],
+    offsets: Mapping[str, timedelta],
+    context: DetectContext,
+    wanted: list[str],
+    progress: Callable[[int, int], None] | None = None,
 ) -> Parts:
     """The aggregates of every log row of ``files`` (by :func:`_parts` name; none when
     there is no row), computed on chunks of rows, several chunks at once, and merged as
     they come."""
     lines = _Merged(merge_aggregates, pl.DataFrame.__len__)
     access = _Merged(merge_access, _access_rows)
-    chunks = (chunk for path in files for chunk in read_logs(path))
+    told = progress or (lambda _done, _files: None)
+
+    def read(paths: list[str]) -> Iterator[pl.DataFrame]:
+        for done, path in enumerate(paths):
+            told(done, len(paths))
+            yield from read_logs(path)
+        told(len(paths), len(paths))
+
+    chunks = read(files)
     aggregate = partial(_aggregates, offsets=offsets, context=context, wanted=wanted)
     for part in in_order(aggregate, chunks, ROWS_AT_ONCE, weight=pl.DataFrame.__len__):
         if part.lines is not None:
