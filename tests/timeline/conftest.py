@@ -1,8 +1,10 @@
-"""Fixtures of the timeline tests: record builders for the shared checkout scenario."""
+"""Fixtures of the timeline tests: record builders for the shared checkout scenario, and
+the bundled example collected."""
 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -26,3 +28,20 @@ def _records_module() -> ModuleType:
 def rec() -> ModuleType:
     """The record builders (tests/timeline/records.py)."""
     return _records_module()
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "checkout-errors"
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example, collected once per module (one records file per evidence
+    blob); its document is kept, its rendered reports and records are not copied."""
+    from hotwash.collect import collect
+
+    if not EXAMPLE.exists():
+        pytest.skip("no bundled example")
+    workspace = tmp_path_factory.mktemp("example") / "checkout-errors"
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns("out", "records"))
+    collect(workspace)
+    return workspace

@@ -19,21 +19,6 @@ from hotwash.evidence.model import Window
 from hotwash.records import records_dir
 from hotwash.timeline import TimelineOptions, TimelineResult, build_for_workspace
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "checkout-errors"
-
-pytestmark = pytest.mark.skipif(not EXAMPLE.exists(), reason="no bundled example")
-
-
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled example, collected once for the module."""
-    from hotwash.collect import collect
-
-    workspace = tmp_path_factory.mktemp("cache") / "checkout-errors"
-    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns("out", "records"))
-    collect(workspace)
-    return workspace
-
 
 @pytest.fixture
 def workspace(collected: Path, tmp_path: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,12 +22,8 @@ pytestmark = pytest.mark.skipif(not TRUTH.exists(), reason="example ground truth
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> TimelineResult:
-    from hotwash.collect import collect
-
-    workspace = tmp_path_factory.mktemp("example") / "checkout-errors"
-    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns("out", "records"))
-    collect(workspace)
+def result(collected: Path) -> TimelineResult:
+    workspace = collected
     # evidence only: the document's hand-written timeline and milestones are not used
     return build_timeline(read_records(workspace), read_manifest(workspace), None)
 

@@ -16,21 +16,6 @@ from hotwash.records import read_records, records_dir
 from hotwash.timeline import TimelineOptions, TimelineResult, build_for_workspace, build_timeline
 from hotwash.timeline.build import read_manifest
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "checkout-errors"
-
-pytestmark = pytest.mark.skipif(not EXAMPLE.exists(), reason="no bundled example")
-
-
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled example, collected (one records file per evidence blob)."""
-    from hotwash.collect import collect
-
-    workspace = tmp_path_factory.mktemp("streaming") / "checkout-errors"
-    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns("out", "records"))
-    collect(workspace)
-    return workspace
-
 
 @pytest.fixture(scope="module")
 def split(collected: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
