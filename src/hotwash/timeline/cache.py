@@ -26,13 +26,14 @@ neither reads nor writes it.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -64,10 +65,13 @@ CODE = (
 Parts = dict[str, pl.DataFrame]
 
 
+@cache
 def _code_fingerprint() -> str:
+    """A hash of the versions of Hotwash and polars and of the text of :data:`CODE` (a
+    module whose text cannot be read counts by its name)."""
     digest = hashlib.sha256(f"{__version__} polars {pl.__version__}".encode())
     for name in CODE:
-        path = getattr(sys.modules.get(name), "__file__", None)
+        path = getattr(importlib.import_module(name), "__file__", None)
         try:
             digest.update(Path(path).read_bytes() if path else name.encode())
         except OSError:
