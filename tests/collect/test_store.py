@@ -117,6 +117,35 @@ def test_a_blob_is_sealed_even_when_its_parse_fails_unexpectedly(
     assert len(blobs) == 1 and store.verify(blobs[0].name)  # in place, no temporary file
 
 
+def test_a_blob_that_cannot_be_made_durable_leaves_no_blob_and_no_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hotwash.collect.ingest as ingest
+    import hotwash.evidence.store as store_module
+    from hotwash.evidence.coverage import GapPolicy
+    from hotwash.model import SourceSpec
+    from hotwash.sources.base import Fetched
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    real_seal = store_module.StagedBlob.seal
+
+    def seal_on_a_full_disk(staged: store_module.StagedBlob) -> object:
+        with monkeypatch.context() as full:  # the records were written; the blob's fsync fails
+            full.setattr(store_module.os, "fsync", no_space)
+            return real_seal(staged)
+
+    monkeypatch.setattr(store_module.StagedBlob, "seal", seal_on_a_full_disk)
+    store = EvidenceStore(tmp_path)
+    spec = SourceSpec(name="app", kind="logfile")
+    fetched = Fetched(query="app.log", format="log.auto", data=b"2024-05-14T12:00:00Z boom\n")
+    with pytest.raises(OSError, match="No space left"):
+        ingest.prepare(store, spec, fetched, WINDOW, GapPolicy())
+    assert [p for p in store.blobs.rglob("*") if p.is_file()] == []
+    assert [p for p in (tmp_path / "records").glob("*.parquet")] == []
+
+
 def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
     store.manifest_path.parent.mkdir(parents=True)

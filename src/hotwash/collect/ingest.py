@@ -79,16 +79,16 @@ def prepare(
     records, describe it. Safe to run for several artefacts at once (in threads: the work
     is in polars, which releases the GIL), as long as :func:`commit` runs in one thread."""
     staged, payload = _store(store, fetched)
+    blob = staged.blob
+    target = records_path(store.workspace, blob.sha256)
     try:
-        blob = staged.blob
         existing = store.find(spec.name, fetched.query, blob.sha256)
-        target = records_path(store.workspace, blob.sha256)
         if existing is not None and (target.exists() or existing.meta.get("parse_error")):
             return Ingested(entry=existing, new=False)
         ctx = _context(spec, fetched, blob, window)
         parsed = _parse(fetched.format, payload, ctx, target, window, gaps)
     finally:
-        staged.seal()  # the blob is in place before anything can refer to it
+        _seal(staged, target)
     entry = existing or Evidence(
         sha256=blob.sha256,
         source=spec.name,
@@ -105,6 +105,17 @@ def prepare(
         meta=dict(fetched.meta) | ctx.notes,
     )
     return Ingested(entry=entry, problem=parsed.problem, new=existing is None, notes=ctx.notes)
+
+
+def _seal(staged: StagedBlob, records: Path) -> None:
+    """Put the blob in place (it then backs its records); if that fails, the records
+    just written for it go too, so that no records file names a blob the store lacks (a
+    blob stored before is in place already, and sealing it cannot fail)."""
+    try:
+        staged.seal()
+    except BaseException:
+        records.unlink(missing_ok=True)
+        raise
 
 
 @dataclass
