@@ -40,6 +40,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -154,8 +155,9 @@ def copy_floor(root: Path, files: list[Path]) -> Run:
     """``sha256sum``, then ``cp`` and ``sync`` of every file into a scratch folder under
     ``root`` (the same file system as the workspace), removed afterwards."""
     scratch = Path(tempfile.mkdtemp(prefix="copy-floor-", dir=root))
-    names = " ".join(f'"{p}"' for p in files)
-    script = f'sha256sum {names} >/dev/null && cp {names} "{scratch}" && sync "{scratch}"/*'
+    names = " ".join(shlex.quote(str(p)) for p in files)
+    into = shlex.quote(str(scratch))
+    script = f"sha256sum {names} >/dev/null && cp {names} {into} && sync {into}/*"
     try:
         return measured(["sh", "-c", script])
     finally:
@@ -311,47 +313,24 @@ def main() -> None:
     ingest_s = collect.seconds + timeline.seconds
     ingest_cpu = collect.cpu_seconds + timeline.cpu_seconds
     nan = float("nan")
+
     # (step, seconds, MB/s, lines/s, cores busy, peak RSS MB)
-    rows = [
-        (
-            "grep -c (scan baseline)",
-            grep.seconds,
-            size_mb / grep.seconds,
-            lines / grep.seconds,
-            grep.cores,
-            grep.max_rss_mb,
-        )
-    ]
+    def row(name: str, run: Run) -> tuple[str, float, float, float, float, float]:
+        mbps, lps = size_mb / run.seconds, lines / run.seconds
+        return (name, run.seconds, mbps, lps, run.cores, run.max_rss_mb)
+
+    rows = [row("grep -c (scan baseline)", grep)]
     if drain:
         n, s, clusters = drain
         rows.append(
             (f"drain3+masking, {n:,}-line sample ({clusters} clusters)", s, nan, n / s, nan, nan)
         )
-    rows.append(
-        (
-            "sha256sum + cp + sync (evidence copy floor)",
-            floor.seconds,
-            size_mb / floor.seconds,
-            lines / floor.seconds,
-            floor.cores,
-            floor.max_rss_mb,
-        )
-    )
-    for name, run in (
-        ("hotwash collect (store, parse, UTC, records)", collect),
-        ("hotwash timeline (signatures, detectors)", timeline),
-        ("hotwash timeline again (kept aggregates)", again),
-    ):
-        rows.append(
-            (
-                name,
-                run.seconds,
-                size_mb / run.seconds,
-                lines / run.seconds,
-                run.cores,
-                run.max_rss_mb,
-            )
-        )
+    rows += [
+        row("sha256sum + cp + sync (evidence copy floor)", floor),
+        row("hotwash collect (store, parse, UTC, records)", collect),
+        row("hotwash timeline (signatures, detectors)", timeline),
+        row("hotwash timeline again (kept aggregates)", again),
+    ]
     rows.append(
         (
             "hotwash full ingest (collect + timeline)",

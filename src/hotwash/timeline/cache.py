@@ -81,11 +81,10 @@ def _code_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class AggregateCache:
-    """Where the aggregates of one run's records and settings are kept (``key`` None:
-    nowhere, when a records file cannot be read)."""
+    """Where the aggregates of one run's records and settings are kept."""
 
-    folder: Path | None
-    key: str | None
+    folder: Path
+    key: str
     parts: tuple[str, ...]
 
     @classmethod
@@ -95,15 +94,20 @@ class AggregateCache:
         offsets: Mapping[str, timedelta],
         context: DetectContext,
         parts: Sequence[str],
-    ) -> AggregateCache:
+    ) -> AggregateCache | None:
+        """The cache of these settings; None without records files, or when one of them
+        cannot be read."""
+        if not files:
+            return None
         seen: list[tuple[str, int, int]] = []
         try:
             for name in sorted(files):
                 info = os.stat(name)
                 seen.append((Path(name).name, info.st_size, info.st_mtime_ns))
         except OSError:
-            return cls(None, None, tuple(sorted(parts)))
+            return None
         baseline = context.baseline
+        chosen = tuple(sorted(parts))
         settings = {
             "code": _code_fingerprint(),
             "files": seen,
@@ -112,16 +116,13 @@ class AggregateCache:
             if baseline is not None
             else None,
             "offsets": {k: v // timedelta(microseconds=1) for k, v in sorted(offsets.items())},
-            "parts": sorted(parts),
+            "parts": chosen,
         }
-        folder = Path(files[0]).parent / FOLDER if files else None
         key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:32]
-        return cls(folder, key, tuple(sorted(parts)))
+        return cls(Path(files[0]).parent / FOLDER, key, chosen)
 
     def load(self) -> Parts | None:
         """The aggregates kept under this key, or None."""
-        if self.folder is None or self.key is None or not self.parts:
-            return None
         found: Parts = {}
         for part in self.parts:
             try:
@@ -134,7 +135,7 @@ class AggregateCache:
         """Keep ``parts`` (when they are all of this key's parts) under this key, each
         written whole then renamed into place, and drop those of other keys. Failures
         are ignored."""
-        if self.folder is None or self.key is None or set(parts) != set(self.parts):
+        if set(parts) != set(self.parts):
             return
         try:
             self.folder.mkdir(exist_ok=True)
@@ -153,5 +154,4 @@ class AggregateCache:
             return
 
     def _path(self, part: str) -> Path:
-        assert self.folder is not None
         return self.folder / f"{self.key}.{part}.parquet"

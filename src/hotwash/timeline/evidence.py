@@ -5,7 +5,7 @@ only their aggregates are kept (see ``docs/timeline.md``, *Memory*)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import partial
 from typing import Generic, Protocol, TypeVar
@@ -109,7 +109,7 @@ class Streamed:
         return estimate_skew_of(records.sizes, records.traced, records.ranked, entries, threshold)
 
     def shifted(self, offsets: Mapping[str, timedelta]) -> Evidence:
-        return Streamed(self.records, offsets, self.cache, self.progress)
+        return replace(self, offsets=offsets)
 
 
 def _read_lines(files: list[str], wanted: pl.DataFrame) -> pl.DataFrame:
